@@ -1,0 +1,137 @@
+"""Dates of birth written as text, and the under-14 test for minors' personal information.
+
+Accepted forms (ASCII digits; month and day may drop the leading zero except in the 8-digit
+form): ``1990-01-02``, ``1990/1/2``, ``1990.01.02``, ``19900102``, ``1990年1月2日`` (also ending in
+号). The date must exist and lie between 1900-01-01 and today.
+
+PIPL Art. 28 and 31 treat personal information of a minor under 14 (不满十四周岁) as sensitive.
+Age here follows the Chinese rule for 周岁 (full years, Gregorian calendar, reached from the day
+*after* the birthday: Supreme People's Court interpretation on juvenile criminal cases, 2006,
+art. 2), so a child is still under 14 on the 14th birthday itself; this is also the cautious
+reading for a firewall. A 29 February birthday counts as 28 February in common years.
+
+>>> validate('1990年1月2日')
+'1990-01-02'
+>>> from datetime import date
+>>> is_minor_birthdate('2012-03-01', today=date(2026, 3, 1))
+True
+>>> is_minor_birthdate('2012-03-01', today=date(2026, 3, 2))
+False
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from firewall.checksums._dates import checked_birth_date
+from firewall.checksums._text import is_ascii_digits
+from firewall.checksums.cn_ric import birthdate_from_resident_id
+from firewall.checksums.exceptions import InvalidFormat, InvalidLength, ValidationError
+
+__all__ = [
+    "MINOR_AGE",
+    "birthdate_from_resident_id",
+    "compact",
+    "is_minor_birthdate",
+    "is_valid",
+    "parse_birth_date",
+    "validate",
+]
+
+MINOR_AGE = 14
+_SEPARATORS = "-/."
+_MAX_LENGTH = len("1990年12月31日")
+
+
+def compact(text: str) -> str:
+    """Strip surrounding whitespace.
+
+    >>> compact(' 1990/1/2 ')
+    '1990/1/2'
+    """
+    return text.strip()
+
+
+def _split(value: str) -> tuple[str, str, str]:
+    """Split into year, month and day strings without checking they are digits."""
+    if len(value) == 8 and is_ascii_digits(value):
+        return value[:4], value[4:6], value[6:]
+    if "年" in value:
+        year, _, rest = value.partition("年")
+        month, _, day = rest.partition("月")
+        if not day or day[-1] not in "日号":
+            raise InvalidFormat("expected YYYY年M月D日")
+        return year, month, day[:-1]
+    separator = value[4:5]
+    if not separator or separator not in _SEPARATORS:
+        raise InvalidFormat("expected YYYY-MM-DD, YYYY/M/D, YYYY.MM.DD, YYYYMMDD or YYYY年M月D日")
+    parts = value.split(separator)
+    if len(parts) != 3:
+        raise InvalidFormat("expected three parts with one kind of separator")
+    return parts[0], parts[1], parts[2]
+
+
+def parse_birth_date(text: str, today: date | None = None) -> date:
+    """Return the date in ``text`` or raise a ValidationError subclass.
+
+    ``today`` bounds the date (default: the local date); pass it to make results reproducible.
+
+    >>> parse_birth_date('2000.2.29'), parse_birth_date('20000229')
+    (datetime.date(2000, 2, 29), datetime.date(2000, 2, 29))
+    """
+    value = compact(text)
+    if len(value) > _MAX_LENGTH:
+        raise InvalidLength("too long for a date")
+    year, month, day = _split(value)
+    if (
+        len(year) != 4
+        or not 1 <= len(month) <= 2
+        or not 1 <= len(day) <= 2
+        or not is_ascii_digits(year + month + day)
+    ):
+        raise InvalidFormat("expected a 4-digit year and 1-2 digit month and day")
+    return checked_birth_date(int(year), int(month), int(day), today)
+
+
+def validate(text: str) -> str:
+    """Return the date as ISO 8601 ``YYYY-MM-DD`` or raise a ValidationError subclass."""
+    return parse_birth_date(text).isoformat()
+
+
+def is_valid(text: str) -> bool:
+    """True if ``text`` is a real date of birth (1900..today) in an accepted form; never raises."""
+    if not isinstance(text, str):
+        return False
+    try:
+        parse_birth_date(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def is_minor_birthdate(date_text: str, today: date) -> bool:
+    """True if someone born on ``date_text`` is under 14 on ``today``.
+
+    False when the text is not a valid date of birth on ``today`` (including future dates):
+    the caller cannot act on an age it cannot establish.
+
+    >>> from datetime import date
+    >>> is_minor_birthdate('2012/02/29', today=date(2026, 2, 28))
+    True
+    >>> is_minor_birthdate('2012/02/29', today=date(2026, 3, 1))
+    False
+    >>> is_minor_birthdate('not a date', today=date(2026, 3, 1))
+    False
+    """
+    if not isinstance(date_text, str):
+        return False
+    try:
+        born = parse_birth_date(date_text, today)
+    except ValidationError:
+        return False
+    years = today.year - born.year
+    # Still under 14 on the birthday itself; (2, 29) sorts after (2, 28) so a leap-day child
+    # reaches 14 on 1 March in common years, i.e. the day after 28 February.
+    return years < MINOR_AGE or (
+        years == MINOR_AGE and (today.month, today.day) <= (born.month, born.day)
+    )

@@ -1,0 +1,304 @@
+"""Regex engines behind the detector: Hyperscan (production) and Python ``re`` (a baseline).
+
+Both take the same expressions and return the same thing: matches as character offsets into a leaf,
+boundary characters already stripped, and cue-word hits per leaf.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+import hyperscan
+
+from firewall.config import ConfigError
+from firewall.detection.findings import Leaf
+from firewall.detection.rulepack import Boundary
+
+SEPARATOR = b"\x00"
+_CUE_BASE = 1 << 20
+# Characters that may not touch a match, left and right, per boundary kind (Hyperscan has no
+# lookaround, so the expression consumes one delimiter on each side and the span is trimmed).
+_EDGES: dict[Boundary, tuple[str, str | None]] = {
+    Boundary.DIGIT: ("0-9", "0-9"),
+    Boundary.ALNUM: ("0-9A-Za-z", "0-9A-Za-z"),
+    Boundary.DOTTED: ("0-9A-Za-z.", "0-9A-Za-z."),
+    Boundary.BLOB: ("0-9A-Za-z+/=", None),
+    Boundary.HEX_COLON: ("0-9A-Za-z:\\-", "0-9A-Za-z:\\-"),
+    Boundary.WORD: ("0-9A-Za-z_\\-", "0-9A-Za-z_\\-"),
+    Boundary.EMAIL: ("0-9A-Za-z._%+\\-", "0-9A-Za-z\\-"),
+}
+
+
+class ExpressionSpec(NamedTuple):
+    rule: int
+    rule_id: str
+    expression: str
+    boundary: Boundary
+    caseless: bool
+
+
+class RawMatch(NamedTuple):
+    rule: int
+    leaf: int
+    start: int
+    end: int
+
+
+CueHits = dict[int, list[tuple[int, int, int]]]  # leaf -> [(cue id, start, end)]
+
+
+class Backend(Protocol):
+    def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]: ...
+
+    def count(self, buffer: bytes) -> int: ...
+
+
+def build_backend(
+    name: str, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path
+) -> Backend:
+    if name == "hyperscan":
+        return HyperscanBackend(specs, cue_words, cache_dir)
+    if name == "re":
+        return PythonReBackend(specs, cue_words)
+    raise ConfigError(f"detection backend {name!r} unknown (hyperscan, re)")
+
+
+# --------------------------------------------------------------------------- Hyperscan
+
+
+def _collect(expr_id: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
+    hits.append((expr_id, start, end))
+
+
+def _stop(expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
+    return True
+
+
+class HyperscanBackend:
+    def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
+        expressions: list[bytes] = []
+        flags: list[int] = []
+        ids: list[int] = []
+        base = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
+        for index, spec in enumerate(specs):
+            expressions.append(_wrap(spec.expression, spec.boundary).encode())
+            flags.append(base | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0))
+            ids.append(index)
+        for index, word in enumerate(cue_words):
+            expressions.append(_literal(word).encode())
+            flags.append(base | hyperscan.HS_FLAG_CASELESS)
+            ids.append(_CUE_BASE + index)
+        self._rule_of = [spec.rule for spec in specs]
+        self._trim_left = [spec.boundary is not Boundary.NONE for spec in specs]
+        self._trim_right = [_EDGES.get(spec.boundary, ("", None))[1] is not None for spec in specs]
+        self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
+        self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
+
+    def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
+        if self._db is None:
+            return [], {}
+        encoded = [leaf.text.encode("utf-8", "replace") for leaf in leaves]
+        starts: list[int] = []
+        position = 1
+        for chunk in encoded:
+            starts.append(position)
+            position += len(chunk) + 1
+        buffer = SEPARATOR + SEPARATOR.join(encoded) + SEPARATOR
+        hits: list[tuple[int, int, int]] = []
+        self._db.scan(buffer, match_event_handler=_collect, context=hits, scratch=self._scratch)
+        matches: list[RawMatch] = []
+        cues: CueHits = {}
+        for expr_id, start, end in hits:
+            is_cue = expr_id >= _CUE_BASE
+            if not is_cue and self._trim_left[expr_id]:
+                start += _char_len(buffer[start])
+                if self._trim_right[expr_id]:
+                    end -= 1
+                    while buffer[end] & 0xC0 == 0x80:
+                        end -= 1
+            leaf = bisect_right(starts, start) - 1
+            leaf_start = starts[leaf]
+            if end > leaf_start + len(encoded[leaf]) or start < leaf_start:
+                continue  # spans a separator: not inside one leaf
+            text = leaves[leaf].text
+            if text.isascii():
+                s, e = start - leaf_start, end - leaf_start
+            else:
+                chunk = encoded[leaf]
+                s = len(chunk[: start - leaf_start].decode("utf-8", "replace"))
+                e = s + len(chunk[start - leaf_start : end - leaf_start].decode("utf-8", "replace"))
+            if is_cue:
+                cues.setdefault(leaf, []).append((expr_id - _CUE_BASE, s, e))
+            else:
+                matches.append(RawMatch(self._rule_of[expr_id], leaf, s, e))
+        return matches, cues
+
+    def count(self, buffer: bytes) -> int:
+        if self._db is None:
+            return 0
+        hits: list[tuple[int, int, int]] = []
+        self._db.scan(buffer, match_event_handler=_collect, context=hits, scratch=self._scratch)
+        return len(hits)
+
+
+def _char_len(first_byte: int) -> int:
+    if first_byte < 0x80:
+        return 1
+    if first_byte >= 0xF0:
+        return 4
+    return 3 if first_byte >= 0xE0 else 2
+
+
+def _wrap(expression: str, boundary: Boundary) -> str:
+    if boundary is Boundary.NONE:
+        return expression
+    left, right = _EDGES[boundary]
+    return f"[^{left}](?:{expression})" + (f"[^{right}]" if right else "")
+
+
+def _literal(word: str) -> str:
+    return "".join(c if c.isalnum() or ord(c) > 127 else "\\" + c for c in word)
+
+
+def compile_database(
+    expressions: list[bytes], flags: list[int], ids: list[int], cache_dir: Path,
+    rule_of: Sequence[str] | None = None,
+) -> hyperscan.Database | None:
+    """Compile (or load from the cache) one block-mode database; None when there is nothing."""
+    if not expressions:
+        return None
+    digest = hashlib.sha256(repr((hyperscan.__version__, expressions, flags, ids)).encode())
+    cache_file = cache_dir / f"{digest.hexdigest()[:32]}.hsdb"
+    if cache_file.is_file():
+        try:
+            return hyperscan.loadb(cache_file.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        except hyperscan.error:
+            cache_file.unlink(missing_ok=True)  # another Hyperscan build or a torn write
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    except hyperscan.error as exc:
+        raise ConfigError(_locate_compile_error(expressions, flags, exc, rule_of)) from None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(".tmp")
+        temporary.write_bytes(hyperscan.dumpb(database))
+        temporary.replace(cache_file)
+    except OSError:
+        pass  # a read-only filesystem only costs a compile at start
+    return database
+
+
+def _locate_compile_error(
+    expressions: list[bytes], flags: list[int], exc: Exception, rule_of: Sequence[str] | None
+) -> str:
+    for index, (expression, flag) in enumerate(zip(expressions, flags, strict=True)):
+        try:
+            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
+                expressions=[expression], flags=[flag]
+            )
+        except hyperscan.error as single:
+            owner = f"rule {rule_of[index]}" if rule_of and index < len(rule_of) else "a cue word"
+            return f"{owner}: expression {expression.decode()!r} rejected by Hyperscan: {single}"
+    return f"Hyperscan rejected the rule pack: {exc}"
+
+
+# In raw JSON an escape such as "\\n" puts a letter before a value that the decoded text does not
+# have; the prefilter therefore only insists on the digit part of these boundaries.
+_RELAXABLE = {Boundary.ALNUM, Boundary.DOTTED}
+
+
+def compile_prefilter(
+    specs: Sequence[ExpressionSpec], cue_words: Sequence[str], key_terms: Sequence[str],
+    cache_dir: Path,
+) -> Callable[[bytes], bool]:
+    """A no-SOM database over raw payload bytes that says whether a full scan is needed.
+
+    It is a superset of the full scan: boundaries are relaxed to non-digits, any backslash (a JSON
+    escape can hide a match) and any key name of a context-gated rule count as candidates.
+    """
+    expressions: list[bytes] = [b"\\\\"]
+    base = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+    flags = [base]
+    for spec in specs:
+        relaxed = Boundary.DIGIT if spec.boundary in _RELAXABLE else spec.boundary
+        expressions.append(_wrap(spec.expression, relaxed).encode())
+        flags.append(base | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0))
+    for word in cue_words:
+        expressions.append(_literal(word).encode())
+        flags.append(base | hyperscan.HS_FLAG_CASELESS)
+    for term in key_terms:
+        expressions.append("[-_ .]?".join(_literal(c) for c in term).encode())
+        flags.append(base | hyperscan.HS_FLAG_CASELESS)
+    owners = ["(escape check)"] + [spec.rule_id for spec in specs]
+    database = compile_database(expressions, flags, list(range(len(expressions))), cache_dir, owners)
+    assert database is not None
+    scratch = hyperscan.Scratch(database)
+
+    def needs_scan(payload: bytes) -> bool:
+        if not payload.isascii():
+            try:
+                payload.decode("utf-8")
+            except UnicodeDecodeError:
+                return True  # not text: let the full path decide (it quarantines binary)
+        try:
+            database.scan(SEPARATOR + payload + SEPARATOR, match_event_handler=_stop,
+                          scratch=scratch)
+        except hyperscan.ScanTerminated:
+            return True
+        return False
+
+    return needs_scan
+
+
+# --------------------------------------------------------------------------- Python re
+
+
+_HEX_ESCAPE = re.compile(r"\\x\{([0-9a-fA-F]+)\}")
+
+
+def to_python_regex(expression: str, boundary: Boundary) -> str:
+    """The same expression in Python syntax, boundaries as lookarounds (``re`` has them)."""
+    body = _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), expression)
+    if boundary is Boundary.NONE:
+        return body
+    left, right = _EDGES[boundary]
+    return f"(?<![{left}])(?:{body})" + (f"(?![{right}])" if right else "")
+
+
+class PythonReBackend:
+    """The baseline: identical rules and validators, matched with Python's ``re``."""
+
+    def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str]):
+        self._patterns = [
+            (spec.rule, re.compile(to_python_regex(spec.expression, spec.boundary),
+                                   re.IGNORECASE if spec.caseless else 0))
+            for spec in specs
+        ]
+        self._cue_words = [word.lower() for word in cue_words]
+
+    def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
+        matches: list[RawMatch] = []
+        cues: CueHits = {}
+        for leaf_index, leaf in enumerate(leaves):
+            text = leaf.text
+            for rule, pattern in self._patterns:
+                for m in pattern.finditer(text):
+                    matches.append(RawMatch(rule, leaf_index, m.start(), m.end()))
+            if self._cue_words:
+                lowered = text.lower()
+                for cue_id, word in enumerate(self._cue_words):
+                    at = lowered.find(word)
+                    while at >= 0:
+                        cues.setdefault(leaf_index, []).append((cue_id, at, at + len(word)))
+                        at = lowered.find(word, at + 1)
+        return matches, cues
+
+    def count(self, buffer: bytes) -> int:
+        text = buffer.decode("utf-8", "replace")
+        return sum(1 for _, pattern in self._patterns for _ in pattern.finditer(text))

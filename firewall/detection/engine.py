@@ -1,0 +1,325 @@
+"""The detector: a rule pack compiled into Hyperscan databases, scanned over batches of leaves.
+
+Three databases, all built from the same rules:
+
+* ``main`` (SOM leftmost): every rule that can report on its own, plus the context cue words of
+  every rule as literals, scanned over all leaves of a batch joined by NUL separators;
+* ``gated`` (SOM leftmost): rules that need context (a JSON key or a cue word), scanned only over the
+  leaves whose key or cues call for them — so ``[a-z][-_a-z0-9]{5,19}`` (WeChat ids) costs nothing on
+  leaves that do not talk about WeChat;
+* ``prefilter`` (no SOM, stop at first match): the same expressions plus key names, over the raw
+  payload bytes, so that events with no candidate at all skip JSON decoding.
+
+Spans come back as character offsets into the leaf text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import hyperscan
+
+from firewall.checksums import get_validator
+from firewall.detection.backends import (
+    SEPARATOR,
+    Backend,
+    ExpressionSpec,
+    RawMatch,
+    build_backend,
+    compile_prefilter,
+)
+from firewall.detection.findings import Finding, Leaf
+from firewall.detection.payload import PayloadKind, parse_payload
+from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
+from firewall.detection.rulepack import Boundary, Refiner, Rule, RulePack, load_rule_pack
+
+_REFINERS = {
+    Refiner.PERSON_NAME: refine_person_name,
+    Refiner.ADDRESS: refine_address,
+    Refiner.WHOLE_LEAF: refine_whole_leaf,
+}
+
+
+def normalise_key(key: str) -> str:
+    """``receiver_Mobile-No`` → ``receivermobileno``: how rules compare JSON key names."""
+    return key.lower().replace("_", "").replace("-", "").replace(" ", "").replace(".", "")
+
+
+@dataclass(slots=True)
+class _CompiledRule:
+    index: int
+    rule: Rule
+    validate: Callable[[str], bool] | None
+    needs_context: bool
+    key_terms: tuple[str, ...]
+    key_excludes: tuple[str, ...]
+    deny_keys: tuple[str, ...]
+    cue_ids: frozenset[int] = field(default_factory=frozenset)
+    deny_cue_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A raw match inside one leaf, before context, refinement and overlap resolution."""
+
+    rule: Rule
+    leaf_index: int
+    start: int
+    end: int
+    confidence: float
+    cue_gap: int | None = None  # characters from the nearest preceding cue; 0 when keyed
+
+
+class _KeyRules(NamedTuple):
+    matched: frozenset[int]
+    gated: frozenset[int]
+    denied: frozenset[int]
+
+
+class Detector:
+    """Finds PI in payloads. One instance per worker; not thread-safe (one Hyperscan scratch)."""
+
+    def __init__(self, pack: RulePack, backend: str = "hyperscan", cache_dir: Path | None = None):
+        self.pack = pack
+        self.backend_name = backend
+        self._rules: list[_CompiledRule] = []
+        cue_words: dict[str, int] = {}
+        for index, rule in enumerate(pack.rules):
+            needs_context = rule.context.required or rule.confidence < pack.min_confidence
+            cue_ids = frozenset(
+                cue_words.setdefault(word.lower(), len(cue_words)) for word in rule.context.keywords
+            )
+            deny_cue_ids = frozenset(
+                cue_words.setdefault(w.lower(), len(cue_words)) for w in rule.context.deny_keywords
+            )
+            self._rules.append(
+                _CompiledRule(
+                    index=index,
+                    rule=rule,
+                    validate=get_validator(rule.validator) if rule.validator else None,
+                    needs_context=needs_context,
+                    key_terms=tuple(normalise_key(k) for k in rule.context.keys),
+                    key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
+                    deny_keys=tuple(normalise_key(k) for k in rule.context.deny_keys),
+                    cue_ids=cue_ids,
+                    deny_cue_ids=deny_cue_ids,
+                )
+            )
+        self._cue_words = list(cue_words)
+        main_specs, gated_specs = [], []
+        for compiled in self._rules:
+            target = gated_specs if compiled.needs_context else main_specs
+            for expression in compiled.rule.expressions:
+                target.append(ExpressionSpec(compiled.index, compiled.rule.id, expression,
+                                             compiled.rule.boundary, compiled.rule.caseless))
+        cache = cache_dir or _default_cache_dir()
+        self._main: Backend = build_backend(backend, main_specs, self._cue_words, cache)
+        self._gated: Backend = build_backend(backend, gated_specs, [], cache)
+        gated_cue_ids = {cid for r in self._rules if r.needs_context for cid in r.cue_ids}
+        self._prefilter = compile_prefilter(
+            main_specs,
+            [self._cue_words[cid] for cid in sorted(gated_cue_ids)],
+            sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
+            cache,
+        )
+        self._key_cache: dict[str | None, _KeyRules] = {}
+        self._index_of = {r.rule.id: r.index for r in self._rules}
+        self._gated_cue_ids = frozenset(
+            cid for r in self._rules if r.needs_context for cid in r.cue_ids)
+        self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
+
+    @classmethod
+    def from_path(cls, path: Path, backend: str = "hyperscan") -> Detector:
+        return cls(load_rule_pack(path), backend=backend)
+
+    # ---------------------------------------------------------------- public API
+
+    def scan_payloads(self, payloads: Sequence[bytes]) -> list[list[Finding]]:
+        """Findings per payload (JSON-aware; non-JSON text is one leaf at ``$``)."""
+        documents = []
+        for payload in payloads:
+            parsed = parse_payload(payload)
+            documents.append(parsed.leaves if parsed.kind is not PayloadKind.BINARY else [])
+        return self.scan_documents(documents)
+
+    def scan_leaves(self, leaves: Sequence[Leaf]) -> list[Finding]:
+        return self.scan_documents([leaves])[0]
+
+    def scan_documents(self, documents: Sequence[Sequence[Leaf]]) -> list[list[Finding]]:
+        """Findings per document, each document a list of leaves; one engine call per database."""
+        leaves: list[Leaf] = []
+        owner: list[int] = []
+        for doc_index, document in enumerate(documents):
+            leaves.extend(document)
+            owner.extend([doc_index] * len(document))
+        results: list[list[Finding]] = [[] for _ in documents]
+        if not leaves:
+            return results
+        matches, cues = self._main.scan(leaves)
+        key_rules = [self._rules_for_key(leaf.key) for leaf in leaves]
+        candidates = self._candidates(leaves, matches, cues, key_rules)
+        gated_leaves = self._leaves_needing_gated(leaves, cues, key_rules)
+        if gated_leaves:
+            subset = [leaves[i] for i in gated_leaves]
+            gated_matches, _ = self._gated.scan(subset)
+            remapped = [m._replace(leaf=gated_leaves[m.leaf]) for m in gated_matches]
+            candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
+        for finding_leaf, finding in sorted(self._resolve(leaves, candidates, key_rules),
+                                            key=lambda pair: (pair[0], pair[1].start)):
+            results[owner[finding_leaf]].append(finding)
+        return results
+
+    def has_candidates(self, payload: bytes) -> bool:
+        """Cheap check over raw bytes: False means the payload certainly has no finding."""
+        return self._prefilter(payload)
+
+    def raw_scan_bytes(self, buffer: bytes) -> int:
+        """Scan raw bytes with the main database; the number of matches (the scan ceiling)."""
+        return self._main.count(buffer)
+
+    # ---------------------------------------------------------------- internals
+
+    def _rules_for_key(self, key: str | None) -> _KeyRules:
+        """Which rules this JSON key speaks for, which of them are gated, which it vetoes."""
+        cached = self._key_cache.get(key)
+        if cached is None:
+            matched: frozenset[int] = frozenset()
+            denied: frozenset[int] = frozenset()
+            if key:
+                normal = normalise_key(key)
+                matched = frozenset(
+                    r.index
+                    for r in self._rules
+                    if any(t in normal for t in r.key_terms)
+                    and not any(x in normal for x in r.key_excludes)
+                )
+                denied = frozenset(
+                    r.index for r in self._rules if any(d in normal for d in r.deny_keys)
+                ) - matched
+            cached = _KeyRules(matched, matched & self._gated_rules, denied)
+            if len(self._key_cache) > 100_000:
+                self._key_cache.clear()
+            self._key_cache[key] = cached
+        return cached
+
+    def _leaves_needing_gated(
+        self, leaves: Sequence[Leaf], cues: dict[int, list[tuple[int, int, int]]],
+        key_rules: list[_KeyRules],
+    ) -> list[int]:
+        gated_cue_ids = self._gated_cue_ids
+        needed = []
+        for i in range(len(leaves)):
+            if key_rules[i].gated or any(c[0] in gated_cue_ids for c in cues.get(i, ())):
+                needed.append(i)
+        return needed
+
+    def _candidates(
+        self, leaves: Sequence[Leaf], matches: Sequence[RawMatch],
+        cues: dict[int, list[tuple[int, int, int]]],
+        key_rules: list[_KeyRules],
+    ) -> list[Candidate]:
+        out: list[Candidate] = []
+        threshold = self.pack.min_confidence
+        for match in matches:
+            compiled = self._rules[match.rule]
+            rule = compiled.rule
+            leaf_keys = key_rules[match.leaf]
+            if compiled.index in leaf_keys.denied:
+                continue
+            text = leaves[match.leaf].text
+            if compiled.validate is not None and not compiled.validate(text[match.start:match.end]):
+                continue
+            leaf_cues = cues.get(match.leaf, ())
+            if compiled.deny_cue_ids and _cue_gap(leaf_cues, compiled.deny_cue_ids, match.start,
+                                                  match.start, rule.context.window) is not None:
+                continue
+            keyed = compiled.index in leaf_keys.matched
+            gap = 0 if keyed else _cue_gap(leaf_cues, compiled.cue_ids,
+                                           match.start, match.end, rule.context.window)
+            if compiled.needs_context and gap is None:
+                continue
+            confidence = min(1.0, rule.confidence + (rule.context.boost if gap is not None else 0.0))
+            if confidence < threshold:
+                continue
+            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap))
+        return out
+
+    def _resolve(
+        self, leaves: Sequence[Leaf], candidates: list[Candidate],
+        key_rules: list[_KeyRules],
+    ) -> list[tuple[int, Finding]]:
+        by_leaf: dict[int, list[Candidate]] = {}
+        for candidate in candidates:
+            by_leaf.setdefault(candidate.leaf_index, []).append(candidate)
+        resolved: list[tuple[int, Finding]] = []
+        for leaf_index, group in by_leaf.items():
+            leaf = leaves[leaf_index]
+            group = self._refine(leaf, group, key_rules[leaf_index].matched)
+            # Highest confidence wins an overlap; then the longer span; then the earlier rule.
+            group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.rule.id))
+            taken: list[Candidate] = []
+            for candidate in group:
+                if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+                    taken.append(candidate)
+            taken.sort(key=lambda c: c.start)
+            for c in taken:
+                resolved.append((leaf_index, Finding(
+                    entity=c.rule.entity, rule_id=c.rule.id, path=leaf.path, start=c.start,
+                    end=c.end, confidence=round(c.confidence, 3), sensitive=c.rule.sensitive)))
+        return resolved
+
+    def _refine(self, leaf: Leaf, group: list[Candidate], keyed: frozenset[int]) -> list[Candidate]:
+        plain = [c for c in group if c.rule.refine is None]
+        by_rule: dict[str, list[Candidate]] = {}
+        for c in group:
+            if c.rule.refine is not None:
+                by_rule.setdefault(c.rule.id, []).append(c)
+        for rule_candidates in by_rule.values():
+            rule = rule_candidates[0].rule
+            assert rule.refine is not None
+            is_keyed = self._index_of[rule.id] in keyed
+            best = max(rule_candidates, key=lambda c: c.confidence)
+            refine = _REFINERS[rule.refine]
+            for start, end in refine(leaf.text, rule_candidates, is_keyed, rule.context.keywords):
+                plain.append(Candidate(rule, best.leaf_index, start, end, best.confidence))
+        return plain
+
+
+def _cue_gap(
+    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, end: int,
+    window: int,
+) -> int | None:
+    """Characters between the match and the nearest cue within ``window``; None when none is."""
+    best: int | None = None
+    for cue_id, cue_start, cue_end in leaf_cues:
+        if cue_id not in cue_ids:
+            continue
+        if start - window <= cue_end <= start:
+            gap = start - cue_end
+        elif end <= cue_start <= end + window:
+            gap = window + cue_start - end  # a cue after the match counts, but never as "close"
+        else:
+            continue
+        best = gap if best is None else min(best, gap)
+    return best
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("PII_FIREWALL_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "pii-firewall" if base else Path.home() / ".cache" / "pii-firewall"
+
+
+def pack_digest(pack: RulePack) -> str:
+    """A short digest of the compiled content of a pack (for caches and the audit trail)."""
+    body = "\n".join(f"{r.id}\x1f{r.boundary}\x1f{r.caseless}\x1f" + "\x1e".join(r.expressions)
+                     for r in pack.rules)
+    return hashlib.sha256((hyperscan.__version__ + body).encode()).hexdigest()[:16]
+
+
+__all__ = ["SEPARATOR", "Candidate", "Detector", "Boundary", "normalise_key", "pack_digest"]

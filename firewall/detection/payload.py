@@ -1,0 +1,111 @@
+"""Decode a payload once and walk it into leaves: (JSONPath, key, text).
+
+Numbers are scanned as their decimal text; booleans and nulls carry no PI. A payload that is not JSON
+is one raw-text leaf at ``$``; bytes that are not UTF-8 text are reported as binary so that policy can
+quarantine them (fail closed: a scanner cannot vouch for bytes it cannot read).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from firewall.detection.findings import Leaf
+
+MAX_DEPTH = 64
+
+
+class PayloadKind(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPayload:
+    kind: PayloadKind
+    document: Any  # the decoded JSON value, the text, or None for binary
+    leaves: list[Leaf]
+
+
+def parse_payload(payload: bytes) -> ParsedPayload:
+    """Decode ``payload`` and list its leaves."""
+    try:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        document = _decode_fallback(payload)
+        if document is _NOT_JSON:
+            return _parse_text(payload)
+    leaves, lossy = _walk(document)
+    if lossy:
+        # orjson reads integers beyond 64 bits as floats, losing digits of long ids stored as
+        # numbers; the standard library keeps them exact.
+        document = _decode_fallback(payload)
+        leaves = walk(document)
+    return ParsedPayload(PayloadKind.JSON, document, leaves)
+
+
+_NOT_JSON = object()
+
+
+def _decode_fallback(payload: bytes) -> Any:
+    # orjson refuses integers beyond 64 bits (a 20-digit id stored as a number); the standard
+    # library accepts them. Anything else it refuses is not JSON.
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def _parse_text(payload: bytes) -> ParsedPayload:
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return ParsedPayload(PayloadKind.BINARY, None, [])
+    return ParsedPayload(PayloadKind.TEXT, text, [Leaf("$", None, text)])
+
+
+def walk(document: Any) -> list[Leaf]:
+    """All scalar leaves of a decoded JSON value, depth first, in document order."""
+    return _walk(document)[0]
+
+
+def _walk(document: Any) -> tuple[list[Leaf], bool]:
+    lossy = False
+    leaves: list[Leaf] = []
+    stack: list[tuple[str, str | None, Any, int]] = [("$", None, document, 0)]
+    pop, push, append = stack.pop, stack.append, leaves.append
+    while stack:
+        path, key, value, depth = pop()
+        kind = type(value)
+        if kind is str:
+            append(Leaf(path, key, value))
+        elif kind is dict:
+            if depth >= MAX_DEPTH:
+                append(Leaf(path, key, orjson.dumps(value).decode()))
+                continue
+            for child_key, child in reversed(value.items()):
+                push((path + member(child_key), child_key, child, depth + 1))
+        elif kind is list:
+            if depth >= MAX_DEPTH:
+                append(Leaf(path, key, orjson.dumps(value).decode()))
+                continue
+            for index in range(len(value) - 1, -1, -1):
+                push((f"{path}[{index}]", key, value[index], depth + 1))
+        elif kind is int:
+            append(Leaf(path, key, repr(value)))
+        elif kind is float:
+            append(Leaf(path, key, repr(value)))
+            lossy = lossy or not -1e16 < value < 1e16
+    return leaves, lossy
+
+
+def member(key: str) -> str:
+    """The JSONPath step for a dict key: ``.key`` when it is an identifier, else ``['key']``."""
+    if key.isidentifier():
+        return "." + key
+    return "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"

@@ -1,0 +1,125 @@
+"""Span refiners: where a pattern can find an entity but not fix its extent by itself.
+
+Each takes the leaf text, the rule's candidates in that leaf (Hyperscan reports every end position)
+and whether the leaf's JSON key names the entity; it returns the final spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class _Span(Protocol):
+    start: int
+    end: int
+    cue_gap: int | None
+
+
+# Characters that end a Chinese given name in running text rather than belong to it: honorifics,
+# particles, verbs and the first characters of the cue words that usually follow a name.
+_NAME_STOP = set(
+    "先女小同老您你的在已说电手身地住收联，。、是和与及等请将于从到给叫也都就还要会为对把被让向"
+    "号卡证码邮微账户订单反投退发买购取送来去打签申办患病医家父母儿子爸妈哥姐弟妹夫妻经理总"
+)
+_MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
+
+
+def _stripped_bounds(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    return start, len(text.rstrip())
+
+
+def refine_person_name(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """A keyed leaf must be the name alone; in free text the name follows a cue word closely."""
+    if keyed:
+        lo, hi = _stripped_bounds(text)
+        if any(c.start == lo and c.end == hi for c in candidates):
+            return [(lo, hi)]
+    spans: list[tuple[int, int]] = []
+    by_start: dict[int, list[int]] = {}
+    for c in candidates:
+        if c.cue_gap is not None and c.cue_gap <= _MAX_NAME_GAP:
+            by_start.setdefault(c.start, []).append(c.end)
+    for start, ends in by_start.items():
+        ends.sort(reverse=True)
+        chosen = next((e for e in ends if text[e - 1] not in _NAME_STOP), None)
+        if chosen is not None and chosen - start >= 2:
+            spans.append((start, chosen))
+    return spans
+
+
+# Characters an address is written with, and the tokens it may end on (a road, a number, a room).
+_ADDRESS_CHARS = set("#-－()（）·/ ")
+_ADDRESS_END_CHARS = set("路街道巷弄号栋幢座楼层室村镇乡组苑庄屯院")
+_ADDRESS_END_WORDS = ("小区", "单元", "大厦", "花园", "公寓", "广场", "胡同", "大道", "中心")
+_ADDRESS_MAX_CHARS = 60
+
+
+def _is_address_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fa5" or (char.isascii() and char.isalnum()) or char in _ADDRESS_CHARS
+
+
+def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> int | None:
+    """End of the address that starts at ``start``: its last address token, or None."""
+    limit = min(len(text), start + _ADDRESS_MAX_CHARS)
+    end: int | None = None
+    seen_digit = False
+    position = anchor_end
+    while position < limit and _is_address_char(text[position]):
+        char = text[position]
+        position += 1
+        seen_digit = seen_digit or char.isdigit()
+        if char in _ADDRESS_END_CHARS or text.endswith(_ADDRESS_END_WORDS, anchor_end, position):
+            if seen_digit or not need_number:
+                end = position
+    return end
+
+
+def refine_address(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """Grow each anchor (a division name, or a cue word such as 地址：) to a whole address.
+
+    A keyed leaf (``"address": ...``) holding any address token is one address as a whole. An anchor
+    on a cue word, with no division name to vouch for it, must reach a house number.
+    """
+    if keyed and candidates:
+        return [_stripped_bounds(text)]
+    spans: list[tuple[int, int]] = []
+    for c in candidates:
+        start, anchor_end, is_cue = c.start, c.end, text[c.start : c.end] in cue_words
+        if is_cue:
+            start = anchor_end
+            while start < len(text) and text[start] in ":：= \t":
+                start += 1
+            anchor_end = start
+        end = _grow_address(text, start, anchor_end, need_number=is_cue)
+        if end is not None and end - start >= 4:
+            spans.append((start, end))
+    return _merge_spans(spans)
+
+
+def refine_whole_leaf(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """Keyed blobs (a face template under ``face_feature``) are reported as the whole value."""
+    if keyed and candidates:
+        return [_stripped_bounds(text)]
+    return _merge(candidates)
+
+
+def _merge(candidates: Sequence[_Span]) -> list[tuple[int, int]]:
+    return _merge_spans([(c.start, c.end) for c in candidates])
+
+
+def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,0 +1,104 @@
+"""One batch of outbound events through detection, decision and redaction — no I/O.
+
+The Kafka hot path and the ``scan`` command both call :meth:`Firewall.process`; the streaming layer
+only moves bytes in and out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from firewall.detection import Detector, Finding, PayloadKind, parse_payload
+from firewall.detection.engine import pack_digest
+from firewall.policy import Action, Decision, Policy, decide, load_policy
+from firewall.redaction import redact_document, redact_text, serialise
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happens to one event: the decision, its findings and, if forwarded, the bytes to send."""
+
+    decision: Decision
+    findings: tuple[Finding, ...]
+    output: bytes | None  # the payload to forward (ALLOW, REDACT or dry run); None otherwise
+    destination: str | None
+
+    @property
+    def action(self) -> Action:
+        return self.decision.action
+
+    def entity_counts(self) -> dict[str, int]:
+        return dict(Counter(f.entity for f in self.findings))
+
+
+class Firewall:
+    """Detector + policy, built once per worker and swapped whole when rules or policy reload."""
+
+    def __init__(self, detector: Detector, policy: Policy, max_payload_bytes: int = 1 << 20):
+        self.detector = detector
+        self.policy = policy
+        self.max_payload_bytes = max_payload_bytes
+        self.versions = {
+            "rule_pack": f"{detector.pack.version}/{pack_digest(detector.pack)}",
+            "policy": policy.version,
+        }
+
+    @classmethod
+    def from_files(cls, patterns_dir: Path, policy_file: Path, max_payload_bytes: int) -> Firewall:
+        return cls(Detector.from_path(patterns_dir), load_policy(policy_file), max_payload_bytes)
+
+    def scan(self, payloads: Sequence[bytes]) -> list[tuple[PayloadKind, Any, list[Finding]]]:
+        """Findings per payload; payloads the prefilter clears skip decoding entirely."""
+        kinds: list[tuple[PayloadKind, Any]] = []
+        documents = []
+        for payload in payloads:
+            if len(payload) > self.max_payload_bytes or not self.detector.has_candidates(payload):
+                kinds.append((PayloadKind.JSON, None))
+                documents.append([])
+                continue
+            parsed = parse_payload(payload)
+            kinds.append((parsed.kind, parsed.document))
+            documents.append(parsed.leaves)
+        findings = self.detector.scan_documents(documents)
+        return [(kind, doc, found) for (kind, doc), found in zip(kinds, findings, strict=True)]
+
+    def process(self, payloads: Sequence[bytes], destinations: Sequence[str | None]) -> list[Outcome]:
+        outcomes = []
+        for payload, destination, (kind, document, findings) in zip(
+            payloads, destinations, self.scan(payloads), strict=True
+        ):
+            oversize = len(payload) > self.max_payload_bytes
+            decision = decide(findings, destination, self.policy, kind, oversize)
+            outcomes.append(
+                Outcome(decision, tuple(findings), self._output(payload, kind, document, decision),
+                        destination)
+            )
+        return outcomes
+
+    def _output(self, payload: bytes, kind: PayloadKind, document: Any, decision: Decision) -> bytes | None:
+        if decision.dry_run or decision.action is Action.ALLOW:
+            return payload
+        if decision.action is not Action.REDACT:
+            return None
+        policy = self.policy.redaction
+        if kind is PayloadKind.TEXT:
+            return redact_text(document, decision.redact, policy).encode()
+        return serialise(redact_document(document, decision.redact, policy))
+
+
+def audit_record(outcome: Outcome, versions: dict[str, str], **coordinates: Any) -> dict[str, Any]:
+    """The audit trail's record for one event: coordinates, decision, reasons, counts — never PI."""
+    return {
+        **coordinates,
+        "decision": outcome.action.value,
+        "dry_run": outcome.decision.dry_run,
+        "reasons": list(outcome.decision.reasons),
+        "destination": outcome.destination,
+        "entities": outcome.entity_counts(),
+        "sensitive": sum(1 for f in outcome.findings if f.sensitive),
+        **versions,
+    }
