@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="YAML settings file (FIREWALL_* env overrides)")
     run.set_defaults(handler=_run)
 
+    topics = commands.add_parser("topics", help="create every topic the settings name")
+    topics.add_argument("--config", type=Path, help="YAML settings file (FIREWALL_* env overrides)")
+    topics.add_argument("--partitions", type=int, default=4)
+    topics.set_defaults(handler=_topics)
+
     scan = commands.add_parser("scan", help="scan NDJSON events without Kafka")
     scan.add_argument("file", nargs="?", default="-", help="NDJSON file, or - for stdin")
     scan.add_argument("--reveal", action="store_true", help="include the matched text")
@@ -88,8 +93,22 @@ def _run(args: argparse.Namespace) -> int:
     from firewall.transport.app import create_app
 
     app, _hot_path = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True)
+    # Faust's own INFO lines (subscription tables, service start/stop) drown the firewall's.
+    worker = faust.Worker(app, loglevel="warning", quiet=True)
+    logging.getLogger("pii_firewall").setLevel(settings.log_level)
     worker.execute_from_commandline()  # runs until SIGINT / SIGTERM
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from firewall.transport.admin import configured_topics, ensure_topics
+
+    settings = load_settings(args.config)
+    names = configured_topics(settings)
+    asyncio.run(ensure_topics(settings.kafka.bootstrap_servers, names, args.partitions))
+    print("topics ready: " + ", ".join(names))
     return 0
 
 

@@ -46,7 +46,7 @@ def only_chars(text: str, allowed: str) -> bool:
 def is_repeated_char(text: str) -> bool:
     """True if ``text`` is one character repeated (placeholder values such as 000000000000000).
 
-    >>> is_repeated_char('1111'), is_repeated_char('1112')
-    (True, False)
+    >>> is_repeated_char('1111'), is_repeated_char('1112'), is_repeated_char('')
+    (True, False, False)
     """
     return text.count(text[0]) == len(text) if text else False

@@ -2,11 +2,11 @@
 certificate number (新式統一證號).
 
 A letter for the place of first registration, a digit for sex (1 male, 2 female; 8 male and 9
-female on the resident certificates issued since 2021), seven digits and a check digit. The letter
-is worth 10-35 in the order ``ABCDEFGHJKLMNPQRSTUVXYWZIO`` (not alphabetical: I, O, W, Z were
-added late); its two digits and the nine digits that follow are weighted 1 9 8 7 6 5 4 3 2 1 1 and
-the sum must be a multiple of 10. The older resident certificate with a letter in second place
-(e.g. ``AC01234567``) is not accepted.
+female on the resident certificates issued since 2021), seven digits and a check digit. The
+letter is worth 10-35 in the order ``ABCDEFGHJKLMNPQRSTUVXYWZIO`` (W, Z, I and O come last, out
+of alphabetical order); its two digits and the nine digits that follow are weighted
+1 9 8 7 6 5 4 3 2 1 1 and the sum must be a multiple of 10. The older resident certificate with
+a letter in second place (e.g. ``AC01234567``) is not accepted.
 
 >>> validate('A123456789')
 'A123456789'
