@@ -1,0 +1,1 @@
+"""Load and accuracy tooling: labelled events, corpora, and scoring against the scan contract."""
