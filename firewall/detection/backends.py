@@ -26,7 +26,8 @@ _CUE_BASE = 1 << 20
 _EDGES: dict[Boundary, tuple[str, str | None]] = {
     Boundary.DIGIT: ("0-9", "0-9"),
     Boundary.ALNUM: ("0-9A-Za-z", "0-9A-Za-z"),
-    Boundary.DOTTED: ("0-9A-Za-z.", "0-9A-Za-z."),
+    # Letters may touch a dotted number ("登录IP112.23.4.5"): version strings are vetoed by cue words.
+    Boundary.DOTTED: ("0-9.", "0-9."),
     Boundary.BLOB: ("0-9A-Za-z+/=", None),
     Boundary.HEX_COLON: ("0-9A-Za-z:\\-", "0-9A-Za-z:\\-"),
     Boundary.WORD: ("0-9A-Za-z_\\-", "0-9A-Za-z_\\-"),
@@ -90,12 +91,13 @@ class HyperscanBackend:
             flags.append(base | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0))
             ids.append(index)
         for index, word in enumerate(cue_words):
-            expressions.append(_literal(word).encode())
+            expressions.append(_cue(word).encode())
             flags.append(base | hyperscan.HS_FLAG_CASELESS)
             ids.append(_CUE_BASE + index)
         self._rule_of = [spec.rule for spec in specs]
         self._trim_left = [spec.boundary is not Boundary.NONE for spec in specs]
         self._trim_right = [_EDGES.get(spec.boundary, ("", None))[1] is not None for spec in specs]
+        self._cue_trim = [_cue_edges(word) for word in cue_words]
         self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
 
@@ -115,12 +117,16 @@ class HyperscanBackend:
         cues: CueHits = {}
         for expr_id, start, end in hits:
             is_cue = expr_id >= _CUE_BASE
-            if not is_cue and self._trim_left[expr_id]:
+            trim_left, trim_right = (
+                self._cue_trim[expr_id - _CUE_BASE] if is_cue
+                else (self._trim_left[expr_id], self._trim_right[expr_id])
+            )
+            if trim_left:
                 start += _char_len(buffer[start])
-                if self._trim_right[expr_id]:
+            if trim_right:
+                end -= 1
+                while buffer[end] & 0xC0 == 0x80:
                     end -= 1
-                    while buffer[end] & 0xC0 == 0x80:
-                        end -= 1
             leaf = bisect_right(starts, start) - 1
             leaf_start = starts[leaf]
             if end > leaf_start + len(encoded[leaf]) or start < leaf_start:
@@ -163,6 +169,23 @@ def _wrap(expression: str, boundary: Boundary) -> str:
 
 def _literal(word: str) -> str:
     return "".join(c if c.isalnum() or ord(c) > 127 else "\\" + c for c in word)
+
+
+def _cue_edges(word: str) -> tuple[bool, bool]:
+    """Whether a cue word's first / last character is an ASCII letter, which must not touch another
+    letter (``wx`` is a cue in ``加wx：``, not inside a base64 blob)."""
+    return (word[:1].isascii() and word[:1].isalpha(), word[-1:].isascii() and word[-1:].isalpha())
+
+
+def _cue(word: str) -> str:
+    """A cue word for Hyperscan: a guarding non-letter is consumed and trimmed, like boundaries."""
+    left, right = _cue_edges(word)
+    return ("[^A-Za-z]" if left else "") + _literal(word) + ("[^A-Za-z]" if right else "")
+
+
+def _python_cue(word: str) -> str:
+    left, right = _cue_edges(word)
+    return ("(?<![A-Za-z])" if left else "") + re.escape(word) + ("(?![A-Za-z])" if right else "")
 
 
 def compile_database(
@@ -280,7 +303,7 @@ class PythonReBackend:
                                    re.IGNORECASE if spec.caseless else 0))
             for spec in specs
         ]
-        self._cue_words = [word.lower() for word in cue_words]
+        self._cues = [re.compile(_python_cue(word), re.IGNORECASE) for word in cue_words]
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
         matches: list[RawMatch] = []
@@ -290,13 +313,9 @@ class PythonReBackend:
             for rule, pattern in self._patterns:
                 for m in pattern.finditer(text):
                     matches.append(RawMatch(rule, leaf_index, m.start(), m.end()))
-            if self._cue_words:
-                lowered = text.lower()
-                for cue_id, word in enumerate(self._cue_words):
-                    at = lowered.find(word)
-                    while at >= 0:
-                        cues.setdefault(leaf_index, []).append((cue_id, at, at + len(word)))
-                        at = lowered.find(word, at + 1)
+            for cue_id, cue in enumerate(self._cues):
+                for m in cue.finditer(text):
+                    cues.setdefault(leaf_index, []).append((cue_id, m.start(), m.end()))
         return matches, cues
 
     def count(self, buffer: bytes) -> int:

@@ -74,6 +74,7 @@ class Candidate:
     end: int
     confidence: float
     cue_gap: int | None = None  # characters from the nearest preceding cue; 0 when keyed
+    cue_end: int | None = None  # end of the last cue before or inside the match (refiners)
 
 
 class _KeyRules(NamedTuple):
@@ -128,7 +129,7 @@ class Detector:
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
             cache,
         )
-        self._key_cache: dict[str | None, _KeyRules] = {}
+        self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
         self._index_of = {r.rule.id: r.index for r in self._rules}
         self._gated_cue_ids = frozenset(
             cid for r in self._rules if r.needs_context for cid in r.cue_ids)
@@ -162,7 +163,7 @@ class Detector:
         if not leaves:
             return results
         matches, cues = self._main.scan(leaves)
-        key_rules = [self._rules_for_key(leaf.key) for leaf in leaves]
+        key_rules = [self._rules_for_key(leaf.key, leaf.parent) for leaf in leaves]
         candidates = self._candidates(leaves, matches, cues, key_rules)
         gated_leaves = self._leaves_needing_gated(leaves, cues, key_rules)
         if gated_leaves:
@@ -185,19 +186,23 @@ class Detector:
 
     # ---------------------------------------------------------------- internals
 
-    def _rules_for_key(self, key: str | None) -> _KeyRules:
-        """Which rules this JSON key speaks for, which of them are gated, which it vetoes."""
-        cached = self._key_cache.get(key)
+    def _rules_for_key(self, key: str | None, parent: str | None) -> _KeyRules:
+        """Which rules a JSON key speaks for, which of them are gated, which it vetoes.
+
+        A rule's key excludes apply to the key and to its parent object's key.
+        """
+        cached = self._key_cache.get((key, parent))
         if cached is None:
             matched: frozenset[int] = frozenset()
             denied: frozenset[int] = frozenset()
             if key:
                 normal = normalise_key(key)
+                outer = normalise_key(parent) if parent else ""
                 matched = frozenset(
                     r.index
                     for r in self._rules
                     if any(t in normal for t in r.key_terms)
-                    and not any(x in normal for x in r.key_excludes)
+                    and not any(x in normal or x in outer for x in r.key_excludes)
                 )
                 denied = frozenset(
                     r.index for r in self._rules if any(d in normal for d in r.deny_keys)
@@ -205,7 +210,7 @@ class Detector:
             cached = _KeyRules(matched, matched & self._gated_rules, denied)
             if len(self._key_cache) > 100_000:
                 self._key_cache.clear()
-            self._key_cache[key] = cached
+            self._key_cache[(key, parent)] = cached
         return cached
 
     def _leaves_needing_gated(
@@ -236,18 +241,26 @@ class Detector:
             if compiled.validate is not None and not compiled.validate(text[match.start:match.end]):
                 continue
             leaf_cues = cues.get(match.leaf, ())
-            if compiled.deny_cue_ids and _cue_gap(leaf_cues, compiled.deny_cue_ids, match.start,
-                                                  match.start, rule.context.window) is not None:
+            if compiled.deny_cue_ids and _cue_before(leaf_cues, compiled.deny_cue_ids, match.start,
+                                                     rule.context.window):
                 continue
             keyed = compiled.index in leaf_keys.matched
             gap = 0 if keyed else _cue_gap(leaf_cues, compiled.cue_ids,
                                            match.start, match.end, rule.context.window)
-            if compiled.needs_context and gap is None:
+            cue_end = None
+            if rule.refine is not None and not keyed:
+                # A cue inside the match (客户艾合买提·托合提 matched from 户) counts too: the
+                # refiner starts the entity after it.
+                cue_end = _last_cue_end(leaf_cues, compiled.cue_ids, match.start, match.end,
+                                        rule.context.window)
+            if compiled.needs_context and gap is None and cue_end is None:
                 continue
-            confidence = min(1.0, rule.confidence + (rule.context.boost if gap is not None else 0.0))
+            cued = gap is not None or cue_end is not None
+            confidence = min(1.0, rule.confidence + (rule.context.boost if cued else 0.0))
             if confidence < threshold:
                 continue
-            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap))
+            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap,
+                                 cue_end))
         return out
 
     def _resolve(
@@ -289,6 +302,25 @@ class Detector:
             for start, end in refine(leaf.text, rule_candidates, is_keyed, rule.context.keywords):
                 plain.append(Candidate(rule, best.leaf_index, start, end, best.confidence))
         return plain
+
+
+def _last_cue_end(
+    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, end: int,
+    window: int,
+) -> int | None:
+    ends = [cue_end for cue_id, _s, cue_end in leaf_cues
+            if cue_id in cue_ids and start - window <= cue_end < end]
+    return max(ends) if ends else None
+
+
+def _cue_before(
+    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, window: int
+) -> bool:
+    """A cue ends within ``window`` characters before ``start`` (or overlaps the match's start)."""
+    return any(
+        cue_id in cue_ids and start - window <= cue_end and cue_start <= start
+        for cue_id, cue_start, cue_end in leaf_cues
+    )
 
 
 def _cue_gap(

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """One scalar of a payload: its JSONPath, the key that names it (context) and its text."""
+    """One scalar of a payload: its JSONPath, the key that names it (context) and its text.
+
+    ``parent`` is the key of the object holding it: ``name`` means something else under ``merchant``
+    than under ``receiver``.
+    """
 
     path: str
     key: str | None
     text: str
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

