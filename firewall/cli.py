@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="scan NDJSON events without Kafka")
     scan.add_argument("file", nargs="?", default="-", help="NDJSON file, or - for stdin")
     scan.add_argument("--reveal", action="store_true", help="include the matched text")
-    scan.add_argument("--redact", action="store_true",
-                      help="print each event with every finding redacted instead")
+    scan.add_argument(
+        "--redact", action="store_true", help="print each event with every finding redacted instead"
+    )
     scan.add_argument("--destination", help="decide for this destination (policy.yaml)")
     _pack_options(scan)
     scan.set_defaults(handler=_scan)
@@ -70,8 +71,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pack_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--patterns", type=Path, default=REPO_PATTERNS,
-                        help="rule pack directory (default: the bundled patterns/)")
+    parser.add_argument(
+        "--patterns",
+        type=Path,
+        default=REPO_PATTERNS,
+        help="rule pack directory (default: the bundled patterns/)",
+    )
     parser.add_argument("--policy", type=Path, help="policy file (default: PATTERNS/policy.yaml)")
 
 
@@ -80,8 +85,7 @@ def _pack_options(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         import uvloop
 
@@ -145,8 +149,12 @@ def _scan(args: argparse.Namespace) -> int:
             if args.redact:
                 out.write(_redacted(firewall, payload, outcome.findings) + b"\n")
             else:
-                out.write(orjson.dumps(_contract_row(index, outcome.action.value, payload,
-                                                     outcome.findings, args.reveal)) + b"\n")
+                out.write(
+                    orjson.dumps(
+                        _contract_row(index, outcome.action.value, payload, outcome.findings, args.reveal)
+                    )
+                    + b"\n"
+                )
             index += 1
     out.flush()
     return 0
@@ -166,8 +174,9 @@ def _redacted(firewall: Firewall, payload: bytes, findings: Sequence[Finding]) -
     return payload if not findings else b""
 
 
-def _contract_row(index: int, decision: str, payload: bytes, findings: Sequence[Finding],
-                  reveal: bool) -> dict[str, Any]:
+def _contract_row(
+    index: int, decision: str, payload: bytes, findings: Sequence[Finding], reveal: bool
+) -> dict[str, Any]:
     texts: dict[str, str] = {}
     if reveal and findings:
         texts = {leaf.path: leaf.text for leaf in parse_payload(payload).leaves}
@@ -195,16 +204,17 @@ def _rules_lint(args: argparse.Namespace) -> int:
             found = detector.scan_payloads([example.encode()])[0]
             # A positive example must yield the rule's entity (an overlapping rule of the same
             # entity may win the span); a negative one must not fire this rule.
-            matched = any(f.entity == rule.entity if should_match else f.rule_id == rule.id
-                          for f in found)
+            matched = any(f.entity == rule.entity if should_match else f.rule_id == rule.id for f in found)
             if matched != should_match:
                 verb = "should match but does not" if should_match else "should not match but does"
                 failures.append(f"rule {rule.id}: example {example!r} {verb}")
     examples = sum(len(r.examples.match) + len(r.examples.no_match) for r in pack.rules)
     for failure in failures:
         print(f"FAIL {failure}")
-    print(f"{len(pack.rules)} rules, {len(pack.entities)} entities, {examples} examples: "
-          f"{'OK' if not failures else f'{len(failures)} failing'}")
+    print(
+        f"{len(pack.rules)} rules, {len(pack.entities)} entities, {examples} examples: "
+        f"{'OK' if not failures else f'{len(failures)} failing'}"
+    )
     return 1 if failures else 0
 
 
@@ -221,10 +231,14 @@ def _rules_test(args: argparse.Namespace) -> int:
         for f in findings:
             colour = colour_of.setdefault(f.rule_id, _COLOURS[len(colour_of) % len(_COLOURS)])
             text = leaves.get(f.path, "")
-            shown = f"{text[max(0, f.start - 20):f.start]}{colour}{text[f.start:f.end]}\x1b[0m" \
-                    f"{text[f.end:f.end + 20]}"
-            print(f"  {f.entity:<20} {f.rule_id:<24} {f.path} [{f.start}:{f.end}] "
-                  f"conf {f.confidence:.2f}  …{shown}…")
+            shown = (
+                f"{text[max(0, f.start - 20) : f.start]}{colour}{text[f.start : f.end]}\x1b[0m"
+                f"{text[f.end : f.end + 20]}"
+            )
+            print(
+                f"  {f.entity:<20} {f.rule_id:<24} {f.path} [{f.start}:{f.end}] "
+                f"conf {f.confidence:.2f}  …{shown}…"
+            )
     return 0
 
 
@@ -238,22 +252,31 @@ def _rules_explain(args: argparse.Namespace) -> int:
         kind = "sensitive" if rule.sensitive else "general"
         print(f"{rule.id}  ({rule.entity}, {kind} PI, {rule.category.value})")
         print(f"  {rule.description}")
-        shown = rule.expressions if len(rule.expressions) <= 4 else (
-            *rule.expressions[:3], f"... {len(rule.expressions) - 3} more (lexicon)")
+        shown = (
+            rule.expressions
+            if len(rule.expressions) <= 4
+            else (*rule.expressions[:3], f"... {len(rule.expressions) - 3} more (lexicon)")
+        )
         for expression in shown:
             print(f"  expression: {expression}")
-        print(f"  boundary: {rule.boundary.value}   validator: {rule.validator or '-'}   "
-              f"refine: {rule.refine.value if rule.refine else '-'}")
+        print(
+            f"  boundary: {rule.boundary.value}   validator: {rule.validator or '-'}   "
+            f"refine: {rule.refine.value if rule.refine else '-'}"
+        )
         ctx = rule.context
-        print(f"  confidence: {rule.confidence} (+{ctx.boost} with context)   "
-              f"context required: {ctx.required or rule.confidence < pack.min_confidence}")
+        print(
+            f"  confidence: {rule.confidence} (+{ctx.boost} with context)   "
+            f"context required: {ctx.required or rule.confidence < pack.min_confidence}"
+        )
         if ctx.keywords:
             print(f"  cue words (within {ctx.window} chars): {', '.join(ctx.keywords)}")
         if ctx.keys:
             print(f"  JSON keys: {', '.join(ctx.keys)}")
         if ctx.deny_keys or ctx.deny_keywords:
-            print(f"  never under keys: {', '.join(ctx.deny_keys) or '-'}; "
-                  f"vetoed by: {', '.join(ctx.deny_keywords) or '-'}")
+            print(
+                f"  never under keys: {', '.join(ctx.deny_keys) or '-'}; "
+                f"vetoed by: {', '.join(ctx.deny_keywords) or '-'}"
+            )
         for example in rule.examples.match:
             print(f"  matches:     {example}")
         for example in rule.examples.no_match:

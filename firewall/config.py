@@ -56,9 +56,7 @@ class RoutingSettings(_Section):
     """Where an event is going: a header names the destination, else its topic does."""
 
     destination_header: str = "pii-dest"
-    topic_destinations: dict[str, str] = Field(
-        default_factory=lambda: {"egress.events": "partner-analytics"}
-    )
+    topic_destinations: dict[str, str] = Field(default_factory=lambda: {"egress.events": "partner-analytics"})
     sink_topics: dict[str, str] = Field(
         default_factory=lambda: {
             "partner-analytics": "egress.partner-analytics",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from firewall.detection import Detector, Finding, PayloadKind, parse_payload
+from firewall.detection import Detector, Finding, Leaf, PayloadKind, parse_payload
 from firewall.detection.engine import pack_digest
 from firewall.policy import Action, Decision, Policy, decide, load_policy
 from firewall.redaction import redact_document, redact_text, serialise
@@ -54,7 +54,7 @@ class Firewall:
     def scan(self, payloads: Sequence[bytes]) -> list[tuple[PayloadKind, Any, list[Finding]]]:
         """Findings per payload; payloads the prefilter clears skip decoding entirely."""
         kinds: list[tuple[PayloadKind, Any]] = []
-        documents = []
+        documents: list[list[Leaf]] = []
         for payload in payloads:
             if len(payload) > self.max_payload_bytes or not self.detector.has_candidates(payload):
                 kinds.append((PayloadKind.JSON, None))
@@ -74,8 +74,12 @@ class Firewall:
             oversize = len(payload) > self.max_payload_bytes
             decision = decide(findings, destination, self.policy, kind, oversize)
             outcomes.append(
-                Outcome(decision, tuple(findings), self._output(payload, kind, document, decision),
-                        destination)
+                Outcome(
+                    decision,
+                    tuple(findings),
+                    self._output(payload, kind, document, decision),
+                    destination,
+                )
             )
         return outcomes
 

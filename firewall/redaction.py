@@ -45,8 +45,10 @@ def redact_text(text: str, findings: Sequence[Finding], policy: RedactionPolicy)
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
         spec = policy.operator_for(finding.entity)
         original = text[finding.start : finding.end]
-        text = text[: finding.start] + OPERATORS[spec.operator](original, spec, finding.entity) + (
-            text[finding.end :]
+        text = (
+            text[: finding.start]
+            + OPERATORS[spec.operator](original, spec, finding.entity)
+            + (text[finding.end :])
         )
     return text
 

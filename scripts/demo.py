@@ -61,11 +61,13 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[TopicPartition, int]:
         await consumer.stop()
 
 
-async def read_audit(bootstrap: str, start: dict[TopicPartition, int], expected: int,
-                     timeout_s: float) -> list[dict]:
+async def read_audit(
+    bootstrap: str, start: dict[TopicPartition, int], expected: int, timeout_s: float
+) -> list[dict]:
     """This run's audit records: those after the offsets the topic had before we produced."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                group_id=None)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     consumer.assign(list(start))
     for partition, offset in start.items():
@@ -83,8 +85,13 @@ async def read_audit(bootstrap: str, start: dict[TopicPartition, int], expected:
 
 
 async def sample_outputs(bootstrap: str, topic: str, count: int) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     found: list[bytes] = []
     try:
@@ -121,16 +128,23 @@ def main() -> int:
     parser.add_argument("--once", action="store_true", help="stop the worker after the summary")
     args = parser.parse_args()
 
-    env = {**os.environ, "FIREWALL_KAFKA__BOOTSTRAP_SERVERS": args.bootstrap,
-           "FIREWALL_KAFKA__GROUP_ID": f"pii-firewall-demo-{args.seed}",
-           "FIREWALL_WEB__PORT": str(args.metrics_port)}
+    env = {
+        **os.environ,
+        "FIREWALL_KAFKA__BOOTSTRAP_SERVERS": args.bootstrap,
+        "FIREWALL_KAFKA__GROUP_ID": f"pii-firewall-demo-{args.seed}",
+        "FIREWALL_WEB__PORT": str(args.metrics_port),
+    }
     os.environ.update(env)
     settings = load_settings()
     asyncio.run(ensure_topics(args.bootstrap, configured_topics(settings)))
     print(f"topics ready on {args.bootstrap}: {', '.join(configured_topics(settings))}")
 
-    worker = subprocess.Popen([str(REPO / ".venv/bin/pii-firewall"), "run"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    worker = subprocess.Popen(
+        [str(REPO / ".venv/bin/pii-firewall"), "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=sys.stderr,
+    )
     try:
         topic = settings.kafka.input_topics[0]
         audit_start = asyncio.run(end_offsets(args.bootstrap, settings.topics.audit))
@@ -138,13 +152,17 @@ def main() -> int:
         print(f"produced {sent} outbound events to {topic}; firewall worker pid {worker.pid}")
         records = asyncio.run(read_audit(args.bootstrap, audit_start, sent, 120))
         print(summary(records))
-        for payload in asyncio.run(sample_outputs(
-                args.bootstrap, settings.routing.sink_topics["partner-analytics"], 2)):
+        for payload in asyncio.run(
+            sample_outputs(args.bootstrap, settings.routing.sink_topics["partner-analytics"], 2)
+        ):
             print("redacted sample → partner-analytics:", payload[:300].decode("utf-8", "replace"))
         url = f"http://127.0.0.1:{args.metrics_port}/metrics"
         with urllib.request.urlopen(url, timeout=5) as response:
-            events = [line for line in response.read().decode().splitlines()
-                      if line.startswith("pii_firewall_events_total")]
+            events = [
+                line
+                for line in response.read().decode().splitlines()
+                if line.startswith("pii_firewall_events_total")
+            ]
         print(f"metrics: {url}\n  " + "\n  ".join(events[:8]))
         if len(records) != sent:
             print(f"ERROR: {sent - len(records)} events have no audit record", file=sys.stderr)

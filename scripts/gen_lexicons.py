@@ -16,7 +16,20 @@ import stdnum
 LOC = Path(stdnum.__file__).parent / "cn" / "loc.dat"
 OUT = Path(__file__).resolve().parent.parent / "patterns" / "lexicons" / "cn_regions.txt"
 _NAME = re.compile(r'(?:province|county)="(?:\[(\d*)-(\d*)\])?([^"]+)"')
-_SUFFIXES = ("自治区", "特别行政区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "盟", "旗", "州")
+_SUFFIXES = (
+    "自治区",
+    "特别行政区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+    "州",
+)
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
@@ -36,7 +49,11 @@ def main() -> None:
     short = set()
     for name in names:
         for suffix in _SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and suffix in ("省", "市", "自治区"):
+            if (
+                name.endswith(suffix)
+                and len(name) - len(suffix) >= 2
+                and suffix in ("省", "市", "自治区")
+            ):
                 short.add(name[: -len(suffix)])  # 广东, 深圳: used bare before a district name
                 break
     lines = [

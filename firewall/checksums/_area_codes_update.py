@@ -47,9 +47,7 @@ def render(codes: dict[str, tuple[int, ...]]) -> str:
 
     def block(name: str, length: int, width: int) -> str:
         selected = " ".join(
-            f'"{code}",'
-            for code, lengths in codes.items()
-            if len(code) == width and length in lengths
+            f'"{code}",' for code, lengths in codes.items() if len(code) == width and length in lengths
         )
         body = textwrap.fill(selected, width=96, initial_indent=" " * 8, subsequent_indent=" " * 8)
         # fmt: off keeps the table at 12 codes a line instead of one per line.

@@ -132,6 +132,4 @@ def is_minor_birthdate(date_text: str, today: date) -> bool:
     years = today.year - born.year
     # Still under 14 on the birthday itself; (2, 29) sorts after (2, 28) so a leap-day child
     # reaches 14 on 1 March in common years, i.e. the day after 28 February.
-    return years < MINOR_AGE or (
-        years == MINOR_AGE and (today.month, today.day) <= (born.month, born.day)
-    )
+    return years < MINOR_AGE or (years == MINOR_AGE and (today.month, today.day) <= (born.month, born.day))

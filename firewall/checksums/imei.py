@@ -35,8 +35,7 @@ from firewall.checksums.luhn import checksum as luhn_checksum
 __all__ = ["REPORTING_BODY_IDS", "compact", "is_valid", "validate"]
 
 REPORTING_BODY_IDS = frozenset(
-    {"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91"}
-    | {"98", "99"}
+    {"01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91"} | {"98", "99"}
 )
 _RESERVED_SVN = "99"
 _SEPARATORS = " -/"

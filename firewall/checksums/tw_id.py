@@ -29,9 +29,7 @@ __all__ = ["LETTER_ORDER", "compact", "is_valid", "validate"]
 
 LETTER_ORDER = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
 # The letter's two digits weighted 1 and 9, folded into one number per letter.
-_LETTER_SUM = {
-    letter: value // 10 + 9 * (value % 10) for value, letter in enumerate(LETTER_ORDER, start=10)
-}
+_LETTER_SUM = {letter: value // 10 + 9 * (value % 10) for value, letter in enumerate(LETTER_ORDER, start=10)}
 _DIGIT_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 1, 1)
 _SEX_DIGITS = "1289"
 _SEPARATORS = " -"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import hyperscan
 
@@ -72,7 +72,7 @@ def build_backend(
 # --------------------------------------------------------------------------- Hyperscan
 
 
-def _collect(expr_id: int, start: int, end: int, flags: int, hits: list[tuple[int, int, int]]) -> None:
+def _collect(expr_id: int, start: int, end: int, flags: int, hits: Any) -> None:
     hits.append((expr_id, start, end))
 
 
@@ -118,7 +118,8 @@ class HyperscanBackend:
         for expr_id, start, end in hits:
             is_cue = expr_id >= _CUE_BASE
             trim_left, trim_right = (
-                self._cue_trim[expr_id - _CUE_BASE] if is_cue
+                self._cue_trim[expr_id - _CUE_BASE]
+                if is_cue
                 else (self._trim_left[expr_id], self._trim_right[expr_id])
             )
             if trim_left:
@@ -150,6 +151,18 @@ class HyperscanBackend:
         hits: list[tuple[int, int, int]] = []
         self._db.scan(buffer, match_event_handler=_collect, context=hits, scratch=self._scratch)
         return len(hits)
+
+
+def trim_span(buffer: bytes, start: int, end: int, boundary: Boundary) -> tuple[int, int]:
+    """Drop the delimiter characters a bounded expression consumed (UTF-8 aware)."""
+    if boundary is Boundary.NONE:
+        return start, end
+    start += _char_len(buffer[start])
+    if _EDGES[boundary][1] is not None:
+        end -= 1
+        while buffer[end] & 0xC0 == 0x80:
+            end -= 1
+    return start, end
 
 
 def _char_len(first_byte: int) -> int:
@@ -189,13 +202,16 @@ def _python_cue(word: str) -> str:
 
 
 def compile_database(
-    expressions: list[bytes], flags: list[int], ids: list[int], cache_dir: Path,
+    expressions: list[bytes],
+    flags: list[int],
+    ids: list[int],
+    cache_dir: Path,
     rule_of: Sequence[str] | None = None,
 ) -> hyperscan.Database | None:
     """Compile (or load from the cache) one block-mode database; None when there is nothing."""
     if not expressions:
         return None
-    digest = hashlib.sha256(repr((hyperscan.__version__, expressions, flags, ids)).encode())
+    digest = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), expressions, flags, ids)).encode())
     cache_file = cache_dir / f"{digest.hexdigest()[:32]}.hsdb"
     if cache_file.is_file():
         try:
@@ -222,61 +238,11 @@ def _locate_compile_error(
 ) -> str:
     for index, (expression, flag) in enumerate(zip(expressions, flags, strict=True)):
         try:
-            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-                expressions=[expression], flags=[flag]
-            )
+            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[expression], flags=[flag])
         except hyperscan.error as single:
             owner = f"rule {rule_of[index]}" if rule_of and index < len(rule_of) else "a cue word"
             return f"{owner}: expression {expression.decode()!r} rejected by Hyperscan: {single}"
     return f"Hyperscan rejected the rule pack: {exc}"
-
-
-# In raw JSON an escape such as "\\n" puts a letter before a value that the decoded text does not
-# have; the prefilter therefore only insists on the digit part of these boundaries.
-_RELAXABLE = {Boundary.ALNUM, Boundary.DOTTED}
-
-
-def compile_prefilter(
-    specs: Sequence[ExpressionSpec], cue_words: Sequence[str], key_terms: Sequence[str],
-    cache_dir: Path,
-) -> Callable[[bytes], bool]:
-    """A no-SOM database over raw payload bytes that says whether a full scan is needed.
-
-    It is a superset of the full scan: boundaries are relaxed to non-digits, any backslash (a JSON
-    escape can hide a match) and any key name of a context-gated rule count as candidates.
-    """
-    expressions: list[bytes] = [b"\\\\"]
-    base = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
-    flags = [base]
-    for spec in specs:
-        relaxed = Boundary.DIGIT if spec.boundary in _RELAXABLE else spec.boundary
-        expressions.append(_wrap(spec.expression, relaxed).encode())
-        flags.append(base | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0))
-    for word in cue_words:
-        expressions.append(_literal(word).encode())
-        flags.append(base | hyperscan.HS_FLAG_CASELESS)
-    for term in key_terms:
-        expressions.append("[-_ .]?".join(_literal(c) for c in term).encode())
-        flags.append(base | hyperscan.HS_FLAG_CASELESS)
-    owners = ["(escape check)"] + [spec.rule_id for spec in specs]
-    database = compile_database(expressions, flags, list(range(len(expressions))), cache_dir, owners)
-    assert database is not None
-    scratch = hyperscan.Scratch(database)
-
-    def needs_scan(payload: bytes) -> bool:
-        if not payload.isascii():
-            try:
-                payload.decode("utf-8")
-            except UnicodeDecodeError:
-                return True  # not text: let the full path decide (it quarantines binary)
-        try:
-            database.scan(SEPARATOR + payload + SEPARATOR, match_event_handler=_stop,
-                          scratch=scratch)
-        except hyperscan.ScanTerminated:
-            return True
-        return False
-
-    return needs_scan
 
 
 # --------------------------------------------------------------------------- Python re
@@ -299,8 +265,13 @@ class PythonReBackend:
 
     def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str]):
         self._patterns = [
-            (spec.rule, re.compile(to_python_regex(spec.expression, spec.boundary),
-                                   re.IGNORECASE if spec.caseless else 0))
+            (
+                spec.rule,
+                re.compile(
+                    to_python_regex(spec.expression, spec.boundary),
+                    re.IGNORECASE if spec.caseless else 0,
+                ),
+            )
             for spec in specs
         ]
         self._cues = [re.compile(_python_cue(word), re.IGNORECASE) for word in cue_words]

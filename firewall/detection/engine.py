@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,12 +31,13 @@ from firewall.detection.backends import (
     ExpressionSpec,
     RawMatch,
     build_backend,
-    compile_prefilter,
 )
 from firewall.detection.findings import Finding, Leaf
 from firewall.detection.payload import PayloadKind, parse_payload
+from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
 from firewall.detection.rulepack import Boundary, Refiner, Rule, RulePack, load_rule_pack
+from firewall.detection.words import word_before, word_gap
 
 _REFINERS = {
     Refiner.PERSON_NAME: refine_person_name,
@@ -60,8 +60,9 @@ class _CompiledRule:
     key_terms: tuple[str, ...]
     key_excludes: tuple[str, ...]
     deny_keys: tuple[str, ...]
-    cue_ids: frozenset[int] = field(default_factory=frozenset)
-    deny_cue_ids: frozenset[int] = field(default_factory=frozenset)
+    cue_ids: frozenset[int] = field(default_factory=frozenset)  # trigger cues (gated rules)
+    cue_words: tuple[str, ...] = ()  # boost cues, looked up around a candidate only
+    deny_words: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -75,6 +76,15 @@ class Candidate:
     confidence: float
     cue_gap: int | None = None  # characters from the nearest preceding cue; 0 when keyed
     cue_end: int | None = None  # end of the last cue before or inside the match (refiners)
+
+
+class _Piece(NamedTuple):
+    """A leaf, or the part of one around a trigger cue, for the gated scan."""
+
+    leaf: Leaf
+    leaf_index: int  # of the whole leaf in the batch
+    offset: int  # where the piece starts in the whole leaf's text
+    full: int  # length of the whole leaf's text
 
 
 class _KeyRules(NamedTuple):
@@ -93,11 +103,15 @@ class Detector:
         cue_words: dict[str, int] = {}
         for index, rule in enumerate(pack.rules):
             needs_context = rule.context.required or rule.confidence < pack.min_confidence
-            cue_ids = frozenset(
-                cue_words.setdefault(word.lower(), len(cue_words)) for word in rule.context.keywords
-            )
-            deny_cue_ids = frozenset(
-                cue_words.setdefault(w.lower(), len(cue_words)) for w in rule.context.deny_keywords
+            # Only the cues that decide whether a gated rule runs at all go into Hyperscan; the
+            # others (boost, veto) are looked up in the few characters around a candidate, so
+            # that common words such as "sku" or "version" cost nothing on the other events.
+            cue_ids = (
+                frozenset(
+                    cue_words.setdefault(word.lower(), len(cue_words)) for word in rule.context.keywords
+                )
+                if needs_context
+                else frozenset()
             )
             self._rules.append(
                 _CompiledRule(
@@ -109,30 +123,49 @@ class Detector:
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
                     deny_keys=tuple(normalise_key(k) for k in rule.context.deny_keys),
                     cue_ids=cue_ids,
-                    deny_cue_ids=deny_cue_ids,
+                    cue_words=() if needs_context else tuple(w.lower() for w in rule.context.keywords),
+                    deny_words=tuple(w.lower() for w in rule.context.deny_keywords),
                 )
             )
         self._cue_words = list(cue_words)
-        main_specs, gated_specs = [], []
+        main_specs: list[ExpressionSpec] = []
+        gated_specs: list[ExpressionSpec] = []
         for compiled in self._rules:
             target = gated_specs if compiled.needs_context else main_specs
             for expression in compiled.rule.expressions:
-                target.append(ExpressionSpec(compiled.index, compiled.rule.id, expression,
-                                             compiled.rule.boundary, compiled.rule.caseless))
+                target.append(
+                    ExpressionSpec(
+                        compiled.index,
+                        compiled.rule.id,
+                        expression,
+                        compiled.rule.boundary,
+                        compiled.rule.caseless,
+                    )
+                )
         cache = cache_dir or _default_cache_dir()
         self._main: Backend = build_backend(backend, main_specs, self._cue_words, cache)
         self._gated: Backend = build_backend(backend, gated_specs, [], cache)
-        gated_cue_ids = {cid for r in self._rules if r.needs_context for cid in r.cue_ids}
-        self._prefilter = compile_prefilter(
-            main_specs,
-            [self._cue_words[cid] for cid in sorted(gated_cue_ids)],
+        self._prefilter = Prefilter(
+            [
+                PrefilterRule(
+                    spec,
+                    self._rules[spec.rule].validate,
+                    self._rules[spec.rule].deny_words,
+                    self._rules[spec.rule].rule.context.window,
+                )
+                for spec in main_specs
+            ],
+            self._cue_words,  # only the gated rules' trigger cues are compiled at all
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
+            lambda key: bool(self._rules_for_key(key, None).gated),
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
         self._index_of = {r.rule.id: r.index for r in self._rules}
-        self._gated_cue_ids = frozenset(
-            cid for r in self._rules if r.needs_context for cid in r.cue_ids)
+        # How far around a trigger cue a gated entity may lie: its window plus the longest value.
+        self._gated_reach = (
+            max((r.rule.context.window for r in self._rules if r.needs_context), default=0) + 48
+        )
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
 
     @classmethod
@@ -165,20 +198,28 @@ class Detector:
         matches, cues = self._main.scan(leaves)
         key_rules = [self._rules_for_key(leaf.key, leaf.parent) for leaf in leaves]
         candidates = self._candidates(leaves, matches, cues, key_rules)
-        gated_leaves = self._leaves_needing_gated(leaves, cues, key_rules)
-        if gated_leaves:
-            subset = [leaves[i] for i in gated_leaves]
-            gated_matches, _ = self._gated.scan(subset)
-            remapped = [m._replace(leaf=gated_leaves[m.leaf]) for m in gated_matches]
+        pieces = self._gated_pieces(leaves, cues, key_rules)
+        if pieces:
+            gated_matches, _ = self._gated.scan([piece.leaf for piece in pieces])
+            remapped = []
+            for m in gated_matches:
+                piece = pieces[m.leaf]
+                cut_left = m.start == 0 and piece.offset > 0
+                cut_right = m.end == len(piece.leaf.text) and piece.offset + m.end < piece.full
+                if not (cut_left or cut_right):  # a value cut by the window is not a value
+                    remapped.append(
+                        RawMatch(m.rule, piece.leaf_index, m.start + piece.offset, m.end + piece.offset)
+                    )
             candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
-        for finding_leaf, finding in sorted(self._resolve(leaves, candidates, key_rules),
-                                            key=lambda pair: (pair[0], pair[1].start)):
+        for finding_leaf, finding in sorted(
+            self._resolve(leaves, candidates, key_rules), key=lambda pair: (pair[0], pair[1].start)
+        ):
             results[owner[finding_leaf]].append(finding)
         return results
 
     def has_candidates(self, payload: bytes) -> bool:
         """Cheap check over raw bytes: False means the payload certainly has no finding."""
-        return self._prefilter(payload)
+        return self._prefilter.needs_scan(payload)
 
     def raw_scan_bytes(self, buffer: bytes) -> int:
         """Scan raw bytes with the main database; the number of matches (the scan ceiling)."""
@@ -204,28 +245,50 @@ class Detector:
                     if any(t in normal for t in r.key_terms)
                     and not any(x in normal or x in outer for x in r.key_excludes)
                 )
-                denied = frozenset(
-                    r.index for r in self._rules if any(d in normal for d in r.deny_keys)
-                ) - matched
+                denied = (
+                    frozenset(r.index for r in self._rules if any(d in normal for d in r.deny_keys)) - matched
+                )
             cached = _KeyRules(matched, matched & self._gated_rules, denied)
             if len(self._key_cache) > 100_000:
                 self._key_cache.clear()
             self._key_cache[(key, parent)] = cached
         return cached
 
-    def _leaves_needing_gated(
-        self, leaves: Sequence[Leaf], cues: dict[int, list[tuple[int, int, int]]],
+    def _gated_pieces(
+        self,
+        leaves: Sequence[Leaf],
+        cues: dict[int, list[tuple[int, int, int]]],
         key_rules: list[_KeyRules],
-    ) -> list[int]:
-        gated_cue_ids = self._gated_cue_ids
-        needed = []
-        for i in range(len(leaves)):
-            if key_rules[i].gated or any(c[0] in gated_cue_ids for c in cues.get(i, ())):
-                needed.append(i)
-        return needed
+    ) -> list[_Piece]:
+        """What the gated database scans: keyed leaves whole, elsewhere only the text around
+        each trigger cue (a WeChat-id pattern matches every word of a long ticket otherwise)."""
+        pieces: list[_Piece] = []
+        reach = self._gated_reach
+        for index, leaf in enumerate(leaves):
+            text = leaf.text
+            if key_rules[index].gated:
+                pieces.append(_Piece(leaf, index, 0, len(text)))
+                continue
+            spans: list[tuple[int, int]] = []
+            for _cue_id, cue_start, cue_end in cues.get(index, ()):
+                lo, hi = max(0, cue_start - reach), min(len(text), cue_end + reach)
+                if spans and lo <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+                else:
+                    spans.append((lo, hi))
+            for lo, hi in spans:
+                piece = (
+                    leaf
+                    if (lo, hi) == (0, len(text))
+                    else Leaf(leaf.path, leaf.key, text[lo:hi], leaf.parent)
+                )
+                pieces.append(_Piece(piece, index, lo, len(text)))
+        return pieces
 
     def _candidates(
-        self, leaves: Sequence[Leaf], matches: Sequence[RawMatch],
+        self,
+        leaves: Sequence[Leaf],
+        matches: Sequence[RawMatch],
         cues: dict[int, list[tuple[int, int, int]]],
         key_rules: list[_KeyRules],
     ) -> list[Candidate]:
@@ -238,33 +301,39 @@ class Detector:
             if compiled.index in leaf_keys.denied:
                 continue
             text = leaves[match.leaf].text
-            if compiled.validate is not None and not compiled.validate(text[match.start:match.end]):
+            if compiled.validate is not None and not compiled.validate(text[match.start : match.end]):
                 continue
             leaf_cues = cues.get(match.leaf, ())
-            if compiled.deny_cue_ids and _cue_before(leaf_cues, compiled.deny_cue_ids, match.start,
-                                                     rule.context.window):
+            window = rule.context.window
+            if compiled.deny_words and word_before(text, compiled.deny_words, match.start, window):
                 continue
             keyed = compiled.index in leaf_keys.matched
-            gap = 0 if keyed else _cue_gap(leaf_cues, compiled.cue_ids,
-                                           match.start, match.end, rule.context.window)
+            if keyed:
+                gap: int | None = 0
+            elif compiled.cue_words:
+                gap = word_gap(text, compiled.cue_words, match.start, match.end, window)
+            else:
+                gap = _cue_gap(leaf_cues, compiled.cue_ids, match.start, match.end, window)
             cue_end = None
             if rule.refine is not None and not keyed:
                 # A cue inside the match (客户艾合买提·托合提 matched from 户) counts too: the
                 # refiner starts the entity after it.
-                cue_end = _last_cue_end(leaf_cues, compiled.cue_ids, match.start, match.end,
-                                        rule.context.window)
+                cue_end = _last_cue_end(
+                    leaf_cues, compiled.cue_ids, match.start, match.end, rule.context.window
+                )
             if compiled.needs_context and gap is None and cue_end is None:
                 continue
             cued = gap is not None or cue_end is not None
             confidence = min(1.0, rule.confidence + (rule.context.boost if cued else 0.0))
             if confidence < threshold:
                 continue
-            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap,
-                                 cue_end))
+            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap, cue_end))
         return out
 
     def _resolve(
-        self, leaves: Sequence[Leaf], candidates: list[Candidate],
+        self,
+        leaves: Sequence[Leaf],
+        candidates: list[Candidate],
         key_rules: list[_KeyRules],
     ) -> list[tuple[int, Finding]]:
         by_leaf: dict[int, list[Candidate]] = {}
@@ -282,9 +351,20 @@ class Detector:
                     taken.append(candidate)
             taken.sort(key=lambda c: c.start)
             for c in taken:
-                resolved.append((leaf_index, Finding(
-                    entity=c.rule.entity, rule_id=c.rule.id, path=leaf.path, start=c.start,
-                    end=c.end, confidence=round(c.confidence, 3), sensitive=c.rule.sensitive)))
+                resolved.append(
+                    (
+                        leaf_index,
+                        Finding(
+                            entity=c.rule.entity,
+                            rule_id=c.rule.id,
+                            path=leaf.path,
+                            start=c.start,
+                            end=c.end,
+                            confidence=round(c.confidence, 3),
+                            sensitive=c.rule.sensitive,
+                        ),
+                    )
+                )
         return resolved
 
     def _refine(self, leaf: Leaf, group: list[Candidate], keyed: frozenset[int]) -> list[Candidate]:
@@ -305,26 +385,23 @@ class Detector:
 
 
 def _last_cue_end(
-    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, end: int,
+    leaf_cues: Sequence[tuple[int, int, int]],
+    cue_ids: frozenset[int],
+    start: int,
+    end: int,
     window: int,
 ) -> int | None:
-    ends = [cue_end for cue_id, _s, cue_end in leaf_cues
-            if cue_id in cue_ids and start - window <= cue_end < end]
+    ends = [
+        cue_end for cue_id, _s, cue_end in leaf_cues if cue_id in cue_ids and start - window <= cue_end < end
+    ]
     return max(ends) if ends else None
 
 
-def _cue_before(
-    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, window: int
-) -> bool:
-    """A cue ends within ``window`` characters before ``start`` (or overlaps the match's start)."""
-    return any(
-        cue_id in cue_ids and start - window <= cue_end and cue_start <= start
-        for cue_id, cue_start, cue_end in leaf_cues
-    )
-
-
 def _cue_gap(
-    leaf_cues: Sequence[tuple[int, int, int]], cue_ids: frozenset[int], start: int, end: int,
+    leaf_cues: Sequence[tuple[int, int, int]],
+    cue_ids: frozenset[int],
+    start: int,
+    end: int,
     window: int,
 ) -> int | None:
     """Characters between the match and the nearest cue within ``window``; None when none is."""
@@ -349,9 +426,10 @@ def _default_cache_dir() -> Path:
 
 def pack_digest(pack: RulePack) -> str:
     """A short digest of the compiled content of a pack (for caches and the audit trail)."""
-    body = "\n".join(f"{r.id}\x1f{r.boundary}\x1f{r.caseless}\x1f" + "\x1e".join(r.expressions)
-                     for r in pack.rules)
-    return hashlib.sha256((hyperscan.__version__ + body).encode()).hexdigest()[:16]
+    body = "\n".join(
+        f"{r.id}\x1f{r.boundary}\x1f{r.caseless}\x1f" + "\x1e".join(r.expressions) for r in pack.rules
+    )
+    return hashlib.sha256((getattr(hyperscan, "__version__", "") + body).encode()).hexdigest()[:16]
 
 
-__all__ = ["SEPARATOR", "Candidate", "Detector", "Boundary", "normalise_key", "pack_digest"]
+__all__ = ["SEPARATOR", "Boundary", "Candidate", "Detector", "normalise_key", "pack_digest"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
+class Leaf(NamedTuple):
     """One scalar of a payload: its JSONPath, the key that names it (context) and its text.
 
     ``parent`` is the key of the object holding it: ``name`` means something else under ``merchant``
-    than under ``receiver``.
+    than under ``receiver``. A tuple: the walk makes one per scalar of every event.
     """
 
     path: str

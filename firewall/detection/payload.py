@@ -90,7 +90,8 @@ def _walk(document: Any) -> tuple[list[Leaf], bool]:
                 append(Leaf(path, key, orjson.dumps(value).decode(), parent))
                 continue
             for child_key, child in reversed(value.items()):
-                push((path + member(child_key), child_key, key, child, depth + 1))
+                step = "." + child_key if child_key.isidentifier() else member(child_key)
+                push((path + step, child_key, key, child, depth + 1))
         elif kind is list:
             if depth >= MAX_DEPTH:
                 append(Leaf(path, key, orjson.dumps(value).decode(), parent))

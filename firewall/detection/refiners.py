@@ -14,6 +14,7 @@ class _Span(Protocol):
     start: int
     end: int
     cue_gap: int | None
+    cue_end: int | None
 
 
 # Characters that end a Chinese given name in running text rather than belong to it: honorifics,
@@ -60,8 +61,7 @@ def refine_person_name(
         # the middle dot for minority names): 胡泽车牌 → 胡泽, 古丽·司马义申请 → 古丽·司马义.
         dot = text.find("·", start, max(ends))
         cut_from = dot + 2 if dot >= 0 else start + 2
-        chosen = max((e for e in ends
-                      if not any(ch in _NAME_STOP for ch in text[cut_from:e])), default=None)
+        chosen = max((e for e in ends if not any(ch in _NAME_STOP for ch in text[cut_from:e])), default=None)
         if chosen is not None and chosen - start >= 2:
             spans.append((start, chosen))
     return spans
@@ -74,11 +74,14 @@ def _skip_separators(text: str, position: int) -> int:
 
 
 # Words that start like a surname + given name but are verbs or nouns: 申请 (apply), 成功, ...
-_NOT_NAMES = frozenset(
-    "申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经 正在 通过 关于 安装 安全 明天 时间 "
-    "方便 华为 任何 全部 平台 程序 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件 "
-    "来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色 金色 马上 向您 于今 于本 和您 和我 吉利 明确".split()
-)
+_NOT_NAME_WORDS = """
+申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经
+正在 通过 关于 安装 安全 明天 时间 方便 华为 任何 全部 平台 程序
+房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件
+来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色
+金色 马上 向您 于今 于本 和您 和我 吉利 明确
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
 # Characters an address is written with, and the tokens it may end on (a road, a number, a room).
@@ -106,8 +109,7 @@ def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> 
         seen_digit = seen_digit or char.isdigit()
         if (
             char in _ADDRESS_END_CHARS
-            or (char in _ADDRESS_UNIT_CHARS and text[position - 2].isascii()
-                and text[position - 2].isalnum())
+            or (char in _ADDRESS_UNIT_CHARS and text[position - 2].isascii() and text[position - 2].isalnum())
             or text.endswith(_ADDRESS_END_WORDS, anchor_end, position)
         ) and (seen_digit or not need_number):
             end = position

@@ -206,8 +206,8 @@ def _expand(file: Path, rule: Rule, lexicons: dict[str, tuple[str, ...]]) -> Rul
         if not names:
             expressions.append(expression)
             continue
-        for word in lexicons[names[0]]:
-            expressions.append(_LEXICON_REF.sub(lambda _m, w=re.escape(word): w, expression))
+        placeholder = "{{" + names[0] + "}}"
+        expressions.extend(expression.replace(placeholder, re.escape(w)) for w in lexicons[names[0]])
     return rule.model_copy(update={"expressions": tuple(expressions)})
 
 

@@ -83,7 +83,6 @@ def load_policy(path: Path) -> Policy:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
-            for e in exc.errors()
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()
         ]
         raise ConfigError("\n".join(problems)) from None

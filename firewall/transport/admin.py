@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -12,25 +13,31 @@ from firewall.config import Settings
 
 
 def configured_topics(settings: Settings) -> list[str]:
-    return sorted({*settings.kafka.input_topics, settings.topics.audit, settings.topics.quarantine,
-                   *settings.routing.sink_topics.values()})
+    return sorted(
+        {
+            *settings.kafka.input_topics,
+            settings.topics.audit,
+            settings.topics.quarantine,
+            *settings.routing.sink_topics.values(),
+        }
+    )
 
 
-async def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int = 4,
-                        timeout_s: float = 30.0) -> None:
+async def ensure_topics(
+    bootstrap: str, names: Iterable[str], partitions: int = 4, timeout_s: float = 30.0
+) -> None:
     """Create missing topics and wait until the broker lists every one of them."""
     wanted = set(names)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(n, num_partitions=partitions, replication_factor=1)
-                   for n in sorted(wanted - existing)]
+        missing = [
+            NewTopic(n, num_partitions=partitions, replication_factor=1) for n in sorted(wanted - existing)
+        ]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # created concurrently: fine
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # created concurrently: fine
         deadline = asyncio.get_running_loop().time() + timeout_s
         while not wanted <= set(await admin.list_topics()):
             if asyncio.get_running_loop().time() > deadline:

@@ -23,8 +23,9 @@ from firewall.transport.hotpath import HotPath
 log = logging.getLogger("pii_firewall.app")
 
 
-def create_app(settings: Settings, firewall: Firewall | None = None,
-               metrics: Metrics | None = None) -> tuple[faust.App, HotPath]:
+def create_app(
+    settings: Settings, firewall: Firewall | None = None, metrics: Metrics | None = None
+) -> tuple[faust.App, HotPath]:
     firewall = firewall or Firewall.from_files(
         settings.patterns_dir, settings.resolved_policy_file, settings.hotpath.max_payload_bytes
     )
@@ -51,8 +52,7 @@ def create_app(settings: Settings, firewall: Firewall | None = None,
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
         # aiohttp refuses a charset inside content_type; the exposition format is UTF-8 anyway.
-        return web.bytes(generate_latest(metrics.registry),
-                         content_type="text/plain; version=0.0.4")
+        return web.bytes(generate_latest(metrics.registry), content_type="text/plain; version=0.0.4")
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:

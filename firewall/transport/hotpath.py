@@ -35,8 +35,15 @@ class OutputBatches:
         self._batches: dict[tuple[str, int], Any] = {}
         self._futures: list[asyncio.Future[Any]] = []
 
-    async def add(self, topic: str, partition_hint: int, key: bytes | None, value: bytes | None,
-                  timestamp_ms: int | None, headers: Headers) -> None:
+    async def add(
+        self,
+        topic: str,
+        partition_hint: int,
+        key: bytes | None,
+        value: bytes | None,
+        timestamp_ms: int | None,
+        headers: Headers,
+    ) -> None:
         partition = partition_hint % self._partitions[topic]
         batch = self._batches.get((topic, partition))
         if batch is None:
@@ -124,16 +131,23 @@ class HotPath:
             await producer.stop()
 
     async def _output_partitions(self, producer: AIOKafkaProducer) -> dict[str, int]:
-        topics = {self.settings.topics.audit, self.settings.topics.quarantine,
-                  *self.settings.routing.sink_topics.values()}
+        topics = {
+            self.settings.topics.audit,
+            self.settings.topics.quarantine,
+            *self.settings.routing.sink_topics.values(),
+        }
         counts = {}
         for topic in topics:
             found = await producer.partitions_for(topic)
             counts[topic] = len(found)
         return counts
 
-    async def _handle(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
-                      producer: AIOKafkaProducer, partitions: dict[str, int]) -> None:
+    async def _handle(
+        self,
+        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+        producer: AIOKafkaProducer,
+        partitions: dict[str, int],
+    ) -> None:
         started = time.perf_counter()
         records = [record for tp_records in batches.values() for record in tp_records]
         firewall = self.firewall  # one version for the whole batch, even if a reload swaps it
@@ -155,33 +169,48 @@ class HotPath:
                 return value.decode("utf-8", "replace") if value else None
         return self.settings.routing.topic_destinations.get(record.topic)
 
-    async def _route(self, records: Sequence[ConsumerRecord[bytes, bytes]],
-                     outcomes: Sequence[Outcome], outputs: OutputBatches, firewall: Firewall) -> None:
+    async def _route(
+        self,
+        records: Sequence[ConsumerRecord[bytes, bytes]],
+        outcomes: Sequence[Outcome],
+        outputs: OutputBatches,
+        firewall: Firewall,
+    ) -> None:
         topics = self.settings.topics
         sinks = self.settings.routing.sink_topics
         metrics = self.metrics
         for record, outcome in zip(records, outcomes, strict=True):
             action = outcome.action
             headers: Headers = list(record.headers or ())
-            forward = outcome.output is not None
             sink = sinks.get(outcome.destination or "")
-            if forward and sink is None:  # allowed, but nowhere to send it: fail closed
-                forward, action = False, Action.QUARANTINE
-            if forward:
+            if outcome.output is not None and sink is None:
+                action = Action.QUARANTINE  # allowed, but nowhere to send it: fail closed
+            if outcome.output is not None and sink is not None:
                 headers.append(("pii-decision", action.value.encode()))
-                await outputs.add(sink, record.partition, record.key, outcome.output,  # type: ignore[arg-type]
-                                  record.timestamp, headers)
+                await outputs.add(
+                    sink, record.partition, record.key, outcome.output, record.timestamp, headers
+                )
             elif action is Action.QUARANTINE:
                 headers.append(("pii-reasons", ",".join(outcome.decision.reasons).encode()))
-                await outputs.add(topics.quarantine, record.partition, record.key, record.value,
-                                  record.timestamp, headers)
-            audit = audit_record(outcome, firewall.versions, topic=record.topic,
-                                 partition=record.partition, offset=record.offset)
+                await outputs.add(
+                    topics.quarantine,
+                    record.partition,
+                    record.key,
+                    record.value,
+                    record.timestamp,
+                    headers,
+                )
+            audit = audit_record(
+                outcome,
+                firewall.versions,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
             if action is not outcome.action:
                 audit["decision"] = action.value
                 audit["reasons"].append("no_sink_configured")
-            await outputs.add(topics.audit, record.partition, None, orjson.dumps(audit),
-                              record.timestamp, [])
+            await outputs.add(topics.audit, record.partition, None, orjson.dumps(audit), record.timestamp, [])
             metrics.events.labels(audit["decision"], outcome.destination or "unknown").inc()
             for reason in audit["reasons"]:
                 metrics.reasons.labels(reason).inc()

@@ -104,8 +104,9 @@ async def test_every_event_reaches_exactly_one_outcome_with_the_right_content(
         assert record.value == events[index][0]
         assert dict(record.headers)["pii-reasons"]
     unreadable = [r for r in quarantined if r.value == UNREADABLE]
-    assert unreadable and all(b"unreadable_payload" in dict(r.headers)["pii-reasons"]
-                              for r in unreadable)
+    assert unreadable and all(
+        b"unreadable_payload" in dict(r.headers)["pii-reasons"] for r in unreadable
+    )
 
     # The audit trail carries no raw PI.
     audit_bytes = b"\n".join(r.value for r in audit)
@@ -141,7 +142,9 @@ async def test_a_worker_killed_mid_stream_loses_nothing_after_restart(kafka_boot
 
     audit = await read_all(kafka_bootstrap, topics.audit, at_least=len(events))
     inputs = await read_all(kafka_bootstrap, topics.input, at_least=len(events))
-    seen = Counter((a["partition"], a["offset"]) for a in map(orjson.loads, (r.value for r in audit)))
+    seen = Counter(
+        (a["partition"], a["offset"]) for a in map(orjson.loads, (r.value for r in audit))
+    )
     assert set(seen) == {(r.partition, r.offset) for r in inputs}  # every input has an outcome
     duplicates = sum(seen.values()) - len(seen)
     # At-least-once: only the batches in flight at the kill (100 records a poll) can repeat.

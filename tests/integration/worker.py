@@ -55,7 +55,8 @@ class WorkerTopics:
             "FIREWALL_TOPICS__AUDIT": self.audit,
             "FIREWALL_TOPICS__QUARANTINE": self.quarantine,
             "FIREWALL_ROUTING__TOPIC_DESTINATIONS": orjson.dumps(
-                {self.input: "partner-analytics"}).decode(),
+                {self.input: "partner-analytics"}
+            ).decode(),
             "FIREWALL_ROUTING__SINK_TOPICS": orjson.dumps(sinks).decode(),
             "FIREWALL_WEB__ENABLED": "false",
             "FIREWALL_HOTPATH__MAX_BATCH_RECORDS": "100",
@@ -64,8 +65,12 @@ class WorkerTopics:
 
 @contextmanager
 def running_worker(topics: WorkerTopics, bootstrap: str) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen([sys.executable, "-m", "firewall.cli", "run"],
-                               env=topics.env(bootstrap), cwd=REPO, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "firewall.cli", "run"],
+        env=topics.env(bootstrap),
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+    )
     try:
         yield process
     finally:
@@ -78,8 +83,9 @@ def running_worker(topics: WorkerTopics, bootstrap: str) -> Iterator[subprocess.
                 process.wait()
 
 
-async def produce(bootstrap: str, topic: str,
-                  records: list[tuple[bytes, list[tuple[str, bytes]]]]) -> None:
+async def produce(
+    bootstrap: str, topic: str, records: list[tuple[bytes, list[tuple[str, bytes]]]]
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
     try:
@@ -90,11 +96,17 @@ async def produce(bootstrap: str, topic: str,
         await producer.stop()
 
 
-async def read_all(bootstrap: str, topic: str, *, at_least: int = 0,
-                   timeout_s: float = 60.0) -> list[ConsumerRecord[bytes, bytes]]:
+async def read_all(
+    bootstrap: str, topic: str, *, at_least: int = 0, timeout_s: float = 60.0
+) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record of a topic; waits until there are `at_least` of them (or the timeout)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []
     deadline = time.monotonic() + timeout_s
@@ -113,8 +125,9 @@ async def read_all(bootstrap: str, topic: str, *, at_least: int = 0,
 
 
 async def committed_offsets(bootstrap: str, topics: WorkerTopics) -> dict[int, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"{topics.prefix}-group",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=f"{topics.prefix}-group", enable_auto_commit=False
+    )
     await consumer.start()
     try:
         result = {}
