@@ -121,9 +121,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         if not config_file.is_file():
             raise ConfigError(f"config file {config_file}: not found")
         try:
-            yaml.safe_load(config_file.read_text(encoding="utf-8"))
+            content = yaml.safe_load(config_file.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise ConfigError(f"config file {config_file}: not valid YAML: {exc}") from exc
+        if content is not None and not isinstance(content, dict):
+            kind = type(content).__name__
+            raise ConfigError(f"config file {config_file}: expected a mapping of settings, got a {kind}")
         overrides["_config_file"] = config_file
     try:
         return Settings(**overrides)

@@ -75,5 +75,6 @@ def _rewrite(value: Any, path: str, by_path: dict[str, list[Finding]], policy: R
 def serialise(document: Any) -> bytes:
     try:
         return orjson.dumps(document)
-    except TypeError:  # integers beyond 64 bits: orjson refuses them, the standard library does not
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    except TypeError:  # integers beyond 64 bits or lone surrogates: orjson refuses them
+        # ensure_ascii escapes lone surrogates too, which UTF-8 cannot encode
+        return json.dumps(document, ensure_ascii=True, separators=(",", ":")).encode()

@@ -37,7 +37,7 @@ _EDGES: dict[Boundary, tuple[str, str | None]] = {
 
 class ExpressionSpec(NamedTuple):
     rule: int
-    rule_id: str
+    rule_id: str  # "id (file)" in error messages
     expression: str
     boundary: Boundary
     caseless: bool

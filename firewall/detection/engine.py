@@ -136,7 +136,9 @@ class Detector:
                 target.append(
                     ExpressionSpec(
                         compiled.index,
-                        compiled.rule.id,
+                        f"{compiled.rule.id} ({compiled.rule.source})"
+                        if compiled.rule.source
+                        else compiled.rule.id,
                         expression,
                         compiled.rule.boundary,
                         compiled.rule.caseless,

@@ -40,7 +40,12 @@ def parse_payload(payload: bytes) -> ParsedPayload:
         document = _decode_fallback(payload)
         if document is _NOT_JSON:
             return _parse_text(payload)
-    leaves, lossy = _walk(document)
+    try:
+        leaves, lossy = _walk(document)
+    except _TooDeep:
+        # Nesting beyond MAX_DEPTH is not a real event's shape; scanning (and redacting) the raw
+        # JSON text keeps every value covered without recursing into it.
+        return _parse_text(payload)
     if lossy:
         # orjson reads integers beyond 64 bits as floats, losing digits of long ids stored as
         # numbers; the standard library keeps them exact.
@@ -52,16 +57,24 @@ def parse_payload(payload: bytes) -> ParsedPayload:
 _NOT_JSON = object()
 
 
+class _TooDeep(Exception):
+    pass
+
+
 def _decode_fallback(payload: bytes) -> Any:
     # orjson refuses integers beyond 64 bits (a 20-digit id stored as a number); the standard
     # library accepts them. Anything else it refuses is not JSON.
     try:
-        return json.loads(payload)
+        return json.loads(payload.decode("utf-8"))  # UTF-8 only: json.loads(bytes) guesses UTF-16
     except (ValueError, RecursionError):
         return _NOT_JSON
 
 
 def _parse_text(payload: bytes) -> ParsedPayload:
+    # NUL bytes never occur in JSON or in text events; they do in UTF-16/32 and binary formats,
+    # where a UTF-8 scan would see nothing: such a payload is unreadable, not clean.
+    if b"\x00" in payload:
+        return ParsedPayload(PayloadKind.BINARY, None, [])
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
@@ -70,8 +83,14 @@ def _parse_text(payload: bytes) -> ParsedPayload:
 
 
 def walk(document: Any) -> list[Leaf]:
-    """All scalar leaves of a decoded JSON value, depth first, in document order."""
-    return _walk(document)[0]
+    """All scalar leaves of a decoded JSON value, depth first, in document order.
+
+    Raises ValueError for values nested deeper than MAX_DEPTH (parse_payload scans those as text).
+    """
+    try:
+        return _walk(document)[0]
+    except _TooDeep:
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
 
 
 def _walk(document: Any) -> tuple[list[Leaf], bool]:
@@ -87,15 +106,13 @@ def _walk(document: Any) -> tuple[list[Leaf], bool]:
             append(Leaf(path, key, value, parent))
         elif kind is dict:
             if depth >= MAX_DEPTH:
-                append(Leaf(path, key, orjson.dumps(value).decode(), parent))
-                continue
+                raise _TooDeep
             for child_key, child in reversed(value.items()):
                 step = "." + child_key if child_key.isidentifier() else member(child_key)
                 push((path + step, child_key, key, child, depth + 1))
         elif kind is list:
             if depth >= MAX_DEPTH:
-                append(Leaf(path, key, orjson.dumps(value).decode(), parent))
-                continue
+                raise _TooDeep
             for index in range(len(value) - 1, -1, -1):
                 push((f"{path}[{index}]", key, parent, value[index], depth + 1))
         elif kind is int:

@@ -45,10 +45,12 @@ class Prefilter:
         key_is_gated: Callable[[str], bool],
         cache_dir: Path,
     ):
-        expressions: list[bytes] = [b"\\\\"]
-        kinds: list[tuple[str, object]] = [("stop", None)]
+        # Always a full scan: a backslash (an escape can hide a match) and a number with an
+        # exponent (1.3812345678e10 is scanned as the digits it decodes to).
+        expressions: list[bytes] = [b"\\\\", rb"[0-9][eE][-+]?[0-9]"]
+        kinds: list[tuple[str, object]] = [("stop", None), ("stop", None)]
         base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
-        flags = [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH]
+        flags = [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * 2
         for rule in rules:
             spec = rule.spec
             expressions.append(_wrap(spec.expression, spec.boundary).encode())
@@ -65,7 +67,7 @@ class Prefilter:
             flags.append(base | hyperscan.HS_FLAG_CASELESS)
             kinds.append(("key", None))
         owners = (
-            ["(escape check)"]
+            ["(escape check)", "(exponent check)"]
             + [r.spec.rule_id for r in rules]
             + ["cue"] * len(cue_words)
             + ["key"] * len(key_terms)
@@ -80,6 +82,8 @@ class Prefilter:
 
     def needs_scan(self, payload: bytes) -> bool:
         """False only when the payload certainly has no finding."""
+        if b"\x00" in payload:
+            return True  # UTF-16/32 or binary: the full path quarantines it as unreadable
         if not payload.isascii():
             try:
                 payload.decode("utf-8")

@@ -75,7 +75,7 @@ def _skip_separators(text: str, position: int) -> int:
 
 # Words that start like a surname + given name but are verbs or nouns: 申请 (apply), 成功, ...
 _NOT_NAME_WORDS = """
-申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经
+方式 师傅 申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经
 正在 通过 关于 安装 安全 明天 时间 方便 华为 任何 全部 平台 程序
 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件
 来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色
@@ -109,7 +109,13 @@ def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> 
         seen_digit = seen_digit or char.isdigit()
         if (
             char in _ADDRESS_END_CHARS
-            or (char in _ADDRESS_UNIT_CHARS and text[position - 2].isascii() and text[position - 2].isalnum())
+            or (
+                char in _ADDRESS_UNIT_CHARS
+                and (
+                    (text[position - 2].isascii() and text[position - 2].isalnum())
+                    or text[position - 2] in _ADDRESS_UNIT_CHARS  # 3号楼, 5号院
+                )
+            )
             or text.endswith(_ADDRESS_END_WORDS, anchor_end, position)
         ) and (seen_digit or not need_number):
             end = position

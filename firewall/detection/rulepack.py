@@ -95,6 +95,7 @@ class Rule(_Strict):
     context: Context = Field(default_factory=Context)
     description: str = ""
     examples: Examples = Field(default_factory=Examples)
+    source: str = ""  # the pack file it came from (set by the loader, for error messages)
 
 
 class PackFile(_Strict):
@@ -195,6 +196,7 @@ def _expand(file: Path, rule: Rule, lexicons: dict[str, tuple[str, ...]]) -> Rul
     Hyperscan caps the length of one expression far below a 3,000-name alternation, while it
     matches many thousands of expressions at once at no extra cost per byte.
     """
+    _check_not_empty(file, rule)
     expressions: list[str] = []
     for expression in rule.expressions:
         names = _LEXICON_REF.findall(expression)
@@ -208,12 +210,26 @@ def _expand(file: Path, rule: Rule, lexicons: dict[str, tuple[str, ...]]) -> Rul
             continue
         placeholder = "{{" + names[0] + "}}"
         expressions.extend(expression.replace(placeholder, re.escape(w)) for w in lexicons[names[0]])
-    return rule.model_copy(update={"expressions": tuple(expressions)})
+    return rule.model_copy(update={"expressions": tuple(expressions), "source": str(file)})
 
 
 def _check_unique(rules: list[Rule]) -> None:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen:
-            raise ConfigError(f"rule id {rule.id!r} is defined twice")
-        seen.add(rule.id)
+            raise ConfigError(f"rule id {rule.id!r} is defined twice: in {seen[rule.id]} and {rule.source}")
+        seen[rule.id] = rule.source
+
+
+def _check_not_empty(file: Path, rule: Rule) -> None:
+    """Reject an expression that matches the empty string (Hyperscan would report it everywhere
+    once a boundary wraps it). Python's ``re`` answers this for the syntax both engines share."""
+    from firewall.detection.backends import to_python_regex
+
+    for expression in rule.expressions:
+        try:
+            pattern = re.compile(to_python_regex(_LEXICON_REF.sub("x", expression), Boundary.NONE))
+        except re.error:
+            continue  # Hyperscan-only syntax: the Hyperscan compile judges it
+        if pattern.fullmatch(""):
+            raise ConfigError(f"{file}: rule {rule.id}: expression {expression!r} matches the empty string")

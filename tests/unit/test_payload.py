@@ -1,0 +1,169 @@
+"""Payload decoding: JSONPaths, numbers as text, non-JSON and binary payloads, deep nesting."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
+from firewall.detection.payload import MAX_DEPTH
+
+
+def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
+    return [(leaf.path, leaf.key, leaf.text) for leaf in parse_payload(payload).leaves]
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b'{"a": {"b": "x"}}', [("$.a.b", "b", "x")]),
+        (b'{"a": [{"b": "x"}, {"b": "y"}]}', [("$.a[0].b", "b", "x"), ("$.a[1].b", "b", "y")]),
+        (b'{"a b": "x"}', [("$['a b']", "a b", "x")]),
+        ('{"身份证": "x"}'.encode(), [("$.身份证", "身份证", "x")]),
+        (b'{"it\'s": "x", "1st": "y", "a.b": "z"}',
+         [("$['it\\'s']", "it's", "x"), ("$['1st']", "1st", "y"), ("$['a.b']", "a.b", "z")]),
+        (b'{"phones": ["1", "2"]}',
+         [("$.phones[0]", "phones", "1"), ("$.phones[1]", "phones", "2")]),
+        (b'["x", ["y"]]', [("$[0]", None, "x"), ("$[1][0]", None, "y")]),
+        (b'"just a string"', [("$", None, "just a string")]),
+    ],
+)
+def test_leaves_carry_jsonpath_key_and_text_in_document_order(
+    payload: bytes, expected: list[tuple[str, str | None, str]]
+) -> None:
+    parsed = parse_payload(payload)
+    assert parsed.kind is PayloadKind.JSON
+    assert _leaves(payload) == expected
+
+
+def test_leaves_know_the_key_of_the_object_holding_them() -> None:
+    payload = b'{"receiver": {"name": "a"}, "receivers": [{"name": "b"}], "name": "c"}'
+    assert [(leaf.path, leaf.parent) for leaf in parse_payload(payload).leaves] == [
+        ("$.receiver.name", "receiver"), ("$.receivers[0].name", "receivers"), ("$.name", None)]
+
+
+def test_numbers_are_scanned_as_their_decimal_text() -> None:
+    payload = b'{"tel": 13812345678, "lat": 39.908722, "neg": -5, "zero": 0}'
+    assert [text for _, _, text in _leaves(payload)] == ["13812345678", "39.908722", "-5", "0"]
+
+
+def test_booleans_and_nulls_are_not_leaves() -> None:
+    assert _leaves(b'{"a": true, "b": false, "c": null, "d": "x"}') == [("$.d", "d", "x")]
+
+
+@pytest.mark.parametrize("digits", ["18446744073709551616", "123456789012345678901234567890"])
+def test_integers_beyond_64_bits_keep_every_digit(digits: str) -> None:
+    payload = b'{"small": 1, "id": ' + digits.encode() + b', "s": "x"}'
+    parsed = parse_payload(payload)
+    assert parsed.kind is PayloadKind.JSON
+    assert [leaf.text for leaf in parsed.leaves] == ["1", digits, "x"]
+    assert parsed.document["id"] == int(digits)
+
+
+def test_unicode_escapes_are_decoded_before_scanning() -> None:
+    payload = b'{"\\u624b\\u673a": "\\u6211\\u7684 138\\u0031"}'
+    assert _leaves(payload) == [("$.手机", "手机", "我的 1381")]
+
+
+@pytest.mark.parametrize("text", ["hello 13812345678", "", "{not json", "key=value; 电话 1"])
+def test_text_that_is_not_json_is_one_leaf_at_the_root(text: str) -> None:
+    parsed = parse_payload(text.encode())
+    assert parsed.kind is PayloadKind.TEXT
+    assert parsed.leaves == [Leaf("$", None, text)]
+
+
+@pytest.mark.parametrize("payload", [b"\xff\xfe\x00garbage", b'{"a": "\xc3\x28"}', b"\x80" * 10])
+def test_bytes_that_are_not_utf8_are_binary_with_no_leaves(payload: bytes) -> None:
+    parsed = parse_payload(payload)
+    assert parsed.kind is PayloadKind.BINARY
+    assert parsed.leaves == []
+
+
+def _nested(depth: int, inner: bytes = b'{"tel": "13812345678"}') -> bytes:
+    return b'{"a":' * depth + inner + b"}" * depth
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 100, 250, 2000])
+def test_deep_nesting_does_not_crash_and_is_still_scanned(detector: Detector, depth: int) -> None:
+    payload = _nested(depth)
+    parsed = parse_payload(payload)
+    assert any("13812345678" in leaf.text for leaf in parsed.leaves)
+    assert [f.entity for f in detector.scan_payloads([payload])[0]] == ["CN_MOBILE"]
+
+
+@pytest.mark.parametrize("depth", [400])
+def test_nesting_past_the_orjson_dump_limit_does_not_crash(depth: int) -> None:
+    parsed = parse_payload(_nested(depth))
+    assert any("13812345678" in leaf.text for leaf in parsed.leaves)
+
+
+# ------------------------------------------------------------------------- property: every leaf
+
+
+def _resolve(document: Any, path: str) -> Any:
+    """Evaluate the JSONPath subset the walker writes: $, .name, [index], ['quoted'] ."""
+    assert path.startswith("$")
+    value, at = document, 1
+    while at < len(path):
+        if path[at] == ".":
+            end = at + 1
+            while end < len(path) and path[end] not in ".[":
+                end += 1
+            value, at = value[path[at + 1 : end]], end
+        elif path.startswith("['", at):
+            at += 2
+            key: list[str] = []
+            while path[at] != "'":
+                if path[at] == "\\":
+                    at += 1
+                key.append(path[at])
+                at += 1
+            value, at = value["".join(key)], at + 2  # past "']"
+        else:
+            assert path[at] == "["
+            end = path.index("]", at)
+            value, at = value[int(path[at + 1 : end])], end + 1
+    return value
+
+
+def _scalars(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [s for child in value.values() for s in _scalars(child)]
+    if isinstance(value, list):
+        return [s for child in value for s in _scalars(child)]
+    if isinstance(value, bool) or value is None:
+        return []
+    return [value]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=24,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_JSON_VALUES, ascii_only=st.booleans())
+def test_every_scalar_is_one_leaf_whose_path_resolves_to_it(
+    document: Any, ascii_only: bool
+) -> None:
+    payload = json.dumps(document, ensure_ascii=ascii_only).encode()
+    parsed = parse_payload(payload)
+    assert parsed.kind is PayloadKind.JSON
+    assert len(parsed.leaves) == len(_scalars(document))
+    assert len({leaf.path for leaf in parsed.leaves}) == len(parsed.leaves)
+    for leaf in parsed.leaves:
+        value = _resolve(document, leaf.path)
+        if isinstance(value, str):
+            assert leaf.text == value
+        elif isinstance(value, int):
+            assert leaf.text == str(value)
+        else:
+            assert float(leaf.text) == value
