@@ -6,6 +6,7 @@ only moves bytes in and out.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from firewall.detection import Detector, Finding, Leaf, PayloadKind, parse_paylo
 from firewall.detection.engine import pack_digest
 from firewall.policy import Action, Decision, Policy, decide, load_policy
 from firewall.redaction import redact_document, redact_text, serialise
+
+log = logging.getLogger("pii_firewall.pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,16 @@ class Firewall:
         return [(kind, doc, found) for (kind, doc), found in zip(kinds, findings, strict=True)]
 
     def process(self, payloads: Sequence[bytes], destinations: Sequence[str | None]) -> list[Outcome]:
+        """One outcome per payload. A payload that makes detection fail is quarantined alone."""
+        try:
+            return self._process(payloads, destinations)
+        except Exception:
+            if len(payloads) == 1:
+                log.exception("scanning one event failed; it is quarantined")
+                return [Outcome(Decision(Action.QUARANTINE, ("scan_error",)), (), None, destinations[0])]
+            return [o for p, d in zip(payloads, destinations, strict=True) for o in self.process([p], [d])]
+
+    def _process(self, payloads: Sequence[bytes], destinations: Sequence[str | None]) -> list[Outcome]:
         outcomes = []
         for payload, destination, (kind, document, findings) in zip(
             payloads, destinations, self.scan(payloads), strict=True

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from firewall.config import Settings
 from firewall.metrics import Metrics
@@ -25,6 +26,7 @@ from firewall.policy import Action
 log = logging.getLogger("pii_firewall.hotpath")
 
 Headers = list[tuple[str, bytes]]
+Batches = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
 class OutputBatches:
@@ -79,6 +81,7 @@ class HotPath:
         self.metrics = metrics
         self.processed = 0
         self.assigned = False
+        self._failures = 0
         self._stopping = asyncio.Event()
 
     def swap(self, firewall: Firewall) -> None:
@@ -124,12 +127,47 @@ class HotPath:
                     log.info("hot path ready: %s", sorted(str(tp) for tp in consumer.assignment()))
                 if not batches:
                     continue
-                await self._handle(batches, producer, partitions)
-                await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
+                try:
+                    await self._handle(batches, producer, partitions)
+                except KafkaError as exc:
+                    # Outputs not acknowledged: nothing is committed, and the batch is read again.
+                    self.metrics.errors.labels(type(exc).__name__, "produce").inc()
+                    log.warning("outputs not acknowledged (%s); replaying the batch", exc)
+                    self._rewind(consumer, batches)
+                    await asyncio.sleep(self._backoff())
+                    continue
+                self._failures = 0
+                await self._commit(consumer, batches)
         finally:
             self.metrics.ready.set(0)
             await consumer.stop()
             await producer.stop()
+
+    async def _commit(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
+        """Commit what was delivered, for the partitions this worker still owns.
+
+        A partition revoked by a rebalance while its batch was in flight is left uncommitted: its
+        new owner reads the batch again (at-least-once), which is the safe side.
+        """
+        owned = consumer.assignment()
+        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if tp in owned}
+        if not offsets:
+            return
+        try:
+            await consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError, KafkaError) as exc:
+            self.metrics.errors.labels(type(exc).__name__, "commit").inc()
+            log.warning("commit failed (%s); the batch will be read again", exc)
+
+    def _rewind(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
+        owned = consumer.assignment()
+        for tp, records in batches.items():
+            if tp in owned:
+                consumer.seek(tp, records[0].offset)
+
+    def _backoff(self) -> float:
+        self._failures += 1
+        return float(min(30.0, 0.2 * 2 ** min(self._failures, 8)))
 
     async def _output_partitions(self, producer: AIOKafkaProducer) -> dict[str, int]:
         topics = {
@@ -145,7 +183,7 @@ class HotPath:
 
     async def _handle(
         self,
-        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+        batches: Batches,
         producer: AIOKafkaProducer,
         partitions: dict[str, int],
     ) -> None:

@@ -150,3 +150,22 @@ def test_redacted_json_events_stay_json_and_text_events_stay_text(firewall: Fire
         assert parse_payload(outcome.output).kind is kind
         kinds.add(kind)
     assert kinds == {PayloadKind.JSON, PayloadKind.TEXT}
+
+
+def test_an_event_that_breaks_detection_is_quarantined_alone(
+    firewall: Firewall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scanner failure on one event must neither crash the batch nor let that event through."""
+    real_scan = firewall.scan
+
+    def scan(payloads: list[bytes]) -> list[tuple[object, object, list[object]]]:
+        if b"poison" in b"".join(payloads):
+            raise RuntimeError("boom")
+        return real_scan(payloads)
+
+    monkeypatch.setattr(firewall, "scan", scan)
+    outcomes = firewall.process(
+        [b'{"a": "ok"}', b'{"a": "poison"}', b'{"tel": "13812345678"}'], ["partner-analytics"] * 3
+    )
+    assert [o.action.value for o in outcomes] == ["allow", "quarantine", "redact"]
+    assert outcomes[1].decision.reasons == ("scan_error",)
