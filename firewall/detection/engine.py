@@ -78,6 +78,9 @@ class Candidate:
     cue_end: int | None = None  # end of the last cue before or inside the match (refiners)
 
 
+_MAX_VALUE_CHARS = 24  # longest gated value (a WeChat id, a 16-digit IMEI with spaces, a date)
+
+
 class _Piece(NamedTuple):
     """A leaf, or the part of one around a trigger cue, for the gated scan."""
 
@@ -164,10 +167,13 @@ class Detector:
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
         self._index_of = {r.rule.id: r.index for r in self._rules}
-        # How far around a trigger cue a gated entity may lie: its window plus the longest value.
-        self._gated_reach = (
-            max((r.rule.context.window for r in self._rules if r.needs_context), default=0) + 48
-        )
+        # How far around each trigger cue a gated entity may lie: the largest window among the
+        # rules it triggers, plus the longest value they take (a name is short, a permit longer).
+        reach: dict[int, int] = {}
+        for r in self._rules:
+            for cue_id in r.cue_ids:
+                reach[cue_id] = max(reach.get(cue_id, 0), r.rule.context.window + _MAX_VALUE_CHARS)
+        self._cue_reach = reach
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
 
     @classmethod
@@ -265,15 +271,15 @@ class Detector:
         """What the gated database scans: keyed leaves whole, elsewhere only the text around
         each trigger cue (a WeChat-id pattern matches every word of a long ticket otherwise)."""
         pieces: list[_Piece] = []
-        reach = self._gated_reach
+        reach = self._cue_reach
         for index, leaf in enumerate(leaves):
             text = leaf.text
             if key_rules[index].gated:
                 pieces.append(_Piece(leaf, index, 0, len(text)))
                 continue
             spans: list[tuple[int, int]] = []
-            for _cue_id, cue_start, cue_end in cues.get(index, ()):
-                lo, hi = max(0, cue_start - reach), min(len(text), cue_end + reach)
+            for cue_id, cue_start, cue_end in sorted(cues.get(index, ()), key=lambda c: c[1]):
+                lo, hi = max(0, cue_start - reach[cue_id]), min(len(text), cue_end + reach[cue_id])
                 if spans and lo <= spans[-1][1]:
                     spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
                 else:

@@ -47,7 +47,7 @@ class Prefilter:
     ):
         # Always a full scan: a backslash (an escape can hide a match) and a number with an
         # exponent (1.3812345678e10 is scanned as the digits it decodes to).
-        expressions: list[bytes] = [b"\\\\", rb"[0-9][eE][-+]?[0-9]"]
+        expressions: list[bytes] = [b"\\\\", rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]"]
         kinds: list[tuple[str, object]] = [("stop", None), ("stop", None)]
         base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
         flags = [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * 2
