@@ -99,7 +99,12 @@ def _run(args: argparse.Namespace) -> int:
     app, _hot_path = create_app(settings)
     # Faust's own INFO lines (subscription tables, service start/stop) drown the firewall's.
     worker = faust.Worker(app, loglevel="warning", quiet=True)
-    logging.getLogger("pii_firewall").setLevel(settings.log_level)
+    # The worker's root handler drops INFO; the firewall's own lines ("hot path ready") get theirs.
+    own = logging.getLogger("pii_firewall")
+    own.setLevel(settings.log_level)
+    own.propagate = False
+    own.addHandler(logging.StreamHandler())
+    own.handlers[-1].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # The worker leaves the root logger open and filters in its handler, so every aiokafka
     # debug() on the fetch and send paths built a full log record (5% of the hot path's CPU).
     for noisy in ("aiokafka", "kafka", "faust", "mode"):

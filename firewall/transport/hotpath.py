@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from firewall.config import Settings
@@ -72,6 +73,18 @@ class OutputBatches:
             await asyncio.gather(*futures)
 
 
+class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, in_flight: asyncio.Lock):
+        self._in_flight = in_flight
+
+    async def on_partitions_revoked(self, revoked: object) -> None:
+        async with self._in_flight:  # the batch in hand commits while its partitions are ours
+            pass
+
+    async def on_partitions_assigned(self, assigned: object) -> None:
+        pass
+
+
 class HotPath:
     """Consumes the egress topics and routes every event to exactly one outcome plus an audit record."""
 
@@ -94,7 +107,6 @@ class HotPath:
     async def run(self) -> None:
         kafka = self.settings.kafka
         consumer = AIOKafkaConsumer(
-            *kafka.input_topics,
             bootstrap_servers=kafka.bootstrap_servers,
             group_id=kafka.group_id,
             client_id=f"{kafka.client_id}-hotpath",
@@ -114,10 +126,14 @@ class HotPath:
         )
         await producer.start()
         await consumer.start()
+        # Held from a batch's first output until its commit: a rebalance waits for the batch in
+        # hand to be committed while its partitions are still ours, so none is processed twice.
+        in_flight = asyncio.Lock()
+        consumer.subscribe(kafka.input_topics, listener=_CommitBeforeRevoke(in_flight))
         try:
             partitions = await self._output_partitions(producer)
             while not self._stopping.is_set():
-                batches = await consumer.getmany(
+                fetched = await consumer.getmany(
                     timeout_ms=self.settings.hotpath.poll_timeout_ms,
                     max_records=self.settings.hotpath.max_batch_records,
                 )
@@ -125,23 +141,34 @@ class HotPath:
                     self.assigned = True
                     self.metrics.ready.set(1)
                     log.info("hot path ready: %s", sorted(str(tp) for tp in consumer.assignment()))
-                if not batches:
-                    continue
-                try:
-                    await self._handle(batches, producer, partitions)
-                except KafkaError as exc:
-                    # Outputs not acknowledged: nothing is committed, and the batch is read again.
-                    self.metrics.errors.labels(type(exc).__name__, "produce").inc()
-                    log.warning("outputs not acknowledged (%s); replaying the batch", exc)
-                    self._rewind(consumer, batches)
-                    await asyncio.sleep(self._backoff())
-                    continue
-                self._failures = 0
-                await self._commit(consumer, batches)
+                async with in_flight:
+                    owned = consumer.assignment()  # revoked since the fetch: the new owner's
+                    batches = {tp: records for tp, records in fetched.items() if tp in owned}
+                    if batches:
+                        await self._process_batch(consumer, producer, partitions, batches)
         finally:
             self.metrics.ready.set(0)
             await consumer.stop()
             await producer.stop()
+
+    async def _process_batch(
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        partitions: dict[str, int],
+        batches: Batches,
+    ) -> None:
+        try:
+            await self._handle(batches, producer, partitions)
+        except KafkaError as exc:
+            # Outputs not acknowledged: nothing is committed, and the batch is read again.
+            self.metrics.errors.labels(type(exc).__name__, "produce").inc()
+            log.warning("outputs not acknowledged (%s); replaying the batch", exc)
+            self._rewind(consumer, batches)
+            await asyncio.sleep(self._backoff())
+            return
+        self._failures = 0
+        await self._commit(consumer, batches)
 
     async def _commit(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
         """Commit what was delivered, for the partitions this worker still owns.
