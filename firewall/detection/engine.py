@@ -184,8 +184,12 @@ class Detector:
 
     def scan_payloads(self, payloads: Sequence[bytes]) -> list[list[Finding]]:
         """Findings per payload (JSON-aware; non-JSON text is one leaf at ``$``)."""
-        documents = []
+        documents: list[list[Leaf]] = []
+        prefilter = self.backend_name == "hyperscan"  # the re baseline scans everything
         for payload in payloads:
+            if prefilter and not self._prefilter.needs_scan(payload):
+                documents.append([])  # certainly no finding: not even decoded
+                continue
             parsed = parse_payload(payload)
             documents.append(parsed.leaves if parsed.kind is not PayloadKind.BINARY else [])
         return self.scan_documents(documents)
