@@ -76,10 +76,6 @@ def _collect(expr_id: int, start: int, end: int, flags: int, hits: Any) -> None:
     hits.append((expr_id, start, end))
 
 
-def _stop(expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
-    return True
-
-
 class HyperscanBackend:
     def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
         expressions: list[bytes] = []

@@ -2,15 +2,16 @@
 
 Three databases, all built from the same rules:
 
-* ``main`` (SOM leftmost): every rule that can report on its own, plus the context cue words of
-  every rule as literals, scanned over all leaves of a batch joined by NUL separators;
-* ``gated`` (SOM leftmost): rules that need context (a JSON key or a cue word), scanned only over the
-  leaves whose key or cues call for them — so ``[a-z][-_a-z0-9]{5,19}`` (WeChat ids) costs nothing on
-  leaves that do not talk about WeChat;
-* ``prefilter`` (no SOM, stop at first match): the same expressions plus key names, over the raw
-  payload bytes, so that events with no candidate at all skip JSON decoding.
+* ``main`` (SOM leftmost): every rule that can report on its own, plus the cue words that trigger
+  gated rules, scanned once over all leaves of a batch joined by NUL separators;
+* ``gated`` (SOM leftmost): rules that need context (a JSON key or a cue word), scanned only over
+  keyed leaves and the text around trigger cues — so ``[a-z][-_a-z0-9]{5,19}`` (WeChat ids) costs
+  nothing on text that does not talk about WeChat;
+* ``prefilter`` (prefilter.py): the same expressions over the raw payload bytes, validating as it
+  goes, so that events that certainly hold no PI skip JSON decoding.
 
-Spans come back as character offsets into the leaf text.
+Boost and veto words are looked up in Python around actual candidates only (words.py). Spans come
+back as character offsets into the leaf text.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import hyperscan
 
 from firewall.checksums import get_validator
 from firewall.detection.backends import (
-    SEPARATOR,
     Backend,
     ExpressionSpec,
     RawMatch,
@@ -36,7 +36,7 @@ from firewall.detection.findings import Finding, Leaf
 from firewall.detection.payload import PayloadKind, parse_payload
 from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
-from firewall.detection.rulepack import Boundary, Refiner, Rule, RulePack, load_rule_pack
+from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
 from firewall.detection.words import word_before, word_gap
 
 _REFINERS = {
@@ -444,4 +444,4 @@ def pack_digest(pack: RulePack) -> str:
     return hashlib.sha256((getattr(hyperscan, "__version__", "") + body).encode()).hexdigest()[:16]
 
 
-__all__ = ["SEPARATOR", "Boundary", "Candidate", "Detector", "normalise_key", "pack_digest"]
+__all__ = ["Candidate", "Detector", "normalise_key", "pack_digest"]
