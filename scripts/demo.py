@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import signal
@@ -127,6 +128,9 @@ def main() -> int:
     parser.add_argument("--metrics-port", type=int, default=6066)
     parser.add_argument("--once", action="store_true", help="stop the worker after the summary")
     args = parser.parse_args()
+    # Right after topic creation the broker briefly answers NotLeaderForPartition; aiokafka retries
+    # and logs each retry, which is noise in a demo.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
     env = {
         **os.environ,
