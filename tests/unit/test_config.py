@@ -131,3 +131,15 @@ def test_settings_are_frozen() -> None:
     settings = load_settings()
     with pytest.raises(ValueError, match="frozen"):
         settings.kafka.__setattr__("group_id", "changed")
+
+
+def test_the_documented_sample_config_is_valid_and_states_every_default() -> None:
+    """docs/firewall.sample.yaml is what operators copy: it must load, and say the defaults."""
+    sample = Path(__file__).resolve().parents[2] / "docs" / "firewall.sample.yaml"
+    loaded = load_settings(sample)
+    defaults = load_settings()
+    assert loaded.kafka == defaults.kafka
+    assert loaded.topics == defaults.topics
+    assert loaded.routing == defaults.routing
+    assert loaded.hotpath == defaults.hotpath
+    assert loaded.web == defaults.web
