@@ -172,15 +172,12 @@ def _scan(args: argparse.Namespace) -> int:
 def _redacted(firewall: Firewall, payload: bytes, findings: Sequence[Finding]) -> bytes:
     """The event with every finding redacted by its entity's operator, whatever the destination."""
     from firewall.detection import PayloadKind
-    from firewall.redaction import redact_document, redact_text, serialise
+    from firewall.redaction import redact_payload
 
     parsed = parse_payload(payload)
-    policy = firewall.policy.redaction
-    if parsed.kind is PayloadKind.JSON:
-        return serialise(redact_document(parsed.document, findings, policy))
-    if parsed.kind is PayloadKind.TEXT:
-        return redact_text(parsed.document, findings, policy).encode()
-    return payload if not findings else b""
+    if parsed.kind is PayloadKind.BINARY:
+        return payload if not findings else b""
+    return redact_payload(parsed.kind, parsed.document, findings, firewall.policy.redaction)
 
 
 def _contract_row(

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from firewall.detection import Detector, Finding, Leaf, PayloadKind, parse_payload
-from firewall.detection.engine import pack_digest
+from firewall.detection import Detector, Finding, PayloadKind
+from firewall.detection.engine import Scanned, pack_digest
 from firewall.policy import Action, Decision, Policy, decide, load_policy
-from firewall.redaction import redact_document, redact_text, serialise
+from firewall.redaction import redact_payload
 
 log = logging.getLogger("pii_firewall.pipeline")
 
@@ -54,20 +54,9 @@ class Firewall:
     def from_files(cls, patterns_dir: Path, policy_file: Path, max_payload_bytes: int) -> Firewall:
         return cls(Detector.from_path(patterns_dir), load_policy(policy_file), max_payload_bytes)
 
-    def scan(self, payloads: Sequence[bytes]) -> list[tuple[PayloadKind, Any, list[Finding]]]:
-        """Findings per payload; payloads the prefilter clears skip decoding entirely."""
-        kinds: list[tuple[PayloadKind, Any]] = []
-        documents: list[list[Leaf]] = []
-        for payload in payloads:
-            if len(payload) > self.max_payload_bytes or not self.detector.has_candidates(payload):
-                kinds.append((PayloadKind.JSON, None))
-                documents.append([])
-                continue
-            parsed = parse_payload(payload)
-            kinds.append((parsed.kind, parsed.document))
-            documents.append(parsed.leaves)
-        findings = self.detector.scan_documents(documents)
-        return [(kind, doc, found) for (kind, doc), found in zip(kinds, findings, strict=True)]
+    def scan(self, payloads: Sequence[bytes]) -> list[Scanned]:
+        """Findings per payload; oversize ones are not scanned (they are quarantined)."""
+        return self.detector.scan_parsed(payloads, self.max_payload_bytes)
 
     def process(self, payloads: Sequence[bytes], destinations: Sequence[str | None]) -> list[Outcome]:
         """One outcome per payload. A payload that makes detection fail is quarantined alone."""
@@ -101,10 +90,7 @@ class Firewall:
             return payload
         if decision.action is not Action.REDACT:
             return None
-        policy = self.policy.redaction
-        if kind is PayloadKind.TEXT:
-            return redact_text(document, decision.redact, policy).encode()
-        return serialise(redact_document(document, decision.redact, policy))
+        return redact_payload(kind, document, decision.redact, self.policy.redaction)
 
 
 def audit_record(outcome: Outcome, versions: dict[str, str], **coordinates: Any) -> dict[str, Any]:

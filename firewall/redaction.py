@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from firewall.detection.findings import Finding
-from firewall.detection.payload import member
+from firewall.detection.payload import PayloadKind, member
 from firewall.policy.model import Operator, OperatorSpec, RedactionPolicy
 
 
@@ -70,6 +70,15 @@ def _rewrite(value: Any, path: str, by_path: dict[str, list[Finding]], policy: R
     if not findings or isinstance(value, bool) or value is None:
         return value
     return redact_text(value if isinstance(value, str) else repr(value), findings, policy)
+
+
+def redact_payload(
+    kind: PayloadKind, document: Any, findings: Sequence[Finding], policy: RedactionPolicy
+) -> bytes:
+    """The redacted bytes of a decoded payload: text rewritten in place, JSON re-serialised."""
+    if kind is PayloadKind.TEXT:
+        return redact_text(document, findings, policy).encode()
+    return serialise(redact_document(document, findings, policy))
 
 
 def serialise(document: Any) -> bytes:

@@ -91,9 +91,9 @@ class HyperscanBackend:
             flags.append(base | hyperscan.HS_FLAG_CASELESS)
             ids.append(_CUE_BASE + index)
         self._rule_of = [spec.rule for spec in specs]
-        self._trim_left = [spec.boundary is not Boundary.NONE for spec in specs]
-        self._trim_right = [_EDGES.get(spec.boundary, ("", None))[1] is not None for spec in specs]
-        self._cue_trim = [_cue_edges(word) for word in cue_words]
+        # Which delimiter characters each expression consumed, indexed by rule expression, then cue.
+        self._trims = [_consumed_edges(spec.boundary) for spec in specs]
+        self._cue_trims = [_cue_edges(word) for word in cue_words]
         self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
 
@@ -113,26 +113,16 @@ class HyperscanBackend:
         cues: CueHits = {}
         for expr_id, start, end in hits:
             is_cue = expr_id >= _CUE_BASE
-            trim_left, trim_right = (
-                self._cue_trim[expr_id - _CUE_BASE]
-                if is_cue
-                else (self._trim_left[expr_id], self._trim_right[expr_id])
-            )
-            if trim_left:
-                start += _char_len(buffer[start])
-            if trim_right:
-                end -= 1
-                while buffer[end] & 0xC0 == 0x80:
-                    end -= 1
+            edges = self._cue_trims[expr_id - _CUE_BASE] if is_cue else self._trims[expr_id]
+            start, end = _trim(buffer, start, end, edges)
             leaf = bisect_right(starts, start) - 1
             leaf_start = starts[leaf]
-            if end > leaf_start + len(encoded[leaf]) or start < leaf_start:
+            chunk = encoded[leaf]
+            if end > leaf_start + len(chunk) or start < leaf_start:
                 continue  # spans a separator: not inside one leaf
-            text = leaves[leaf].text
-            if text.isascii():
+            if len(chunk) == len(leaves[leaf].text):  # one byte per character: offsets coincide
                 s, e = start - leaf_start, end - leaf_start
             else:
-                chunk = encoded[leaf]
                 s = len(chunk[: start - leaf_start].decode("utf-8", "replace"))
                 e = s + len(chunk[start - leaf_start : end - leaf_start].decode("utf-8", "replace"))
             if is_cue:
@@ -151,12 +141,21 @@ class HyperscanBackend:
 
 def trim_span(buffer: bytes, start: int, end: int, boundary: Boundary) -> tuple[int, int]:
     """Drop the delimiter characters a bounded expression consumed (UTF-8 aware)."""
+    return _trim(buffer, start, end, _consumed_edges(boundary))
+
+
+def _consumed_edges(boundary: Boundary) -> tuple[bool, bool]:
     if boundary is Boundary.NONE:
-        return start, end
-    start += _char_len(buffer[start])
-    if _EDGES[boundary][1] is not None:
+        return False, False
+    return True, _EDGES[boundary][1] is not None
+
+
+def _trim(buffer: bytes, start: int, end: int, edges: tuple[bool, bool]) -> tuple[int, int]:
+    if edges[0]:
+        start += _char_len(buffer[start])
+    if edges[1]:
         end -= 1
-        while buffer[end] & 0xC0 == 0x80:
+        while buffer[end] & 0xC0 == 0x80:  # back to the first byte of the delimiter character
             end -= 1
     return start, end
 

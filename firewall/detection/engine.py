@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import hyperscan
 
@@ -59,9 +59,10 @@ class _CompiledRule:
     needs_context: bool
     key_terms: tuple[str, ...]
     key_excludes: tuple[str, ...]
+    parent_excludes: tuple[str, ...]
     deny_keys: tuple[str, ...]
     cue_ids: frozenset[int] = field(default_factory=frozenset)  # trigger cues (gated rules)
-    cue_words: tuple[str, ...] = ()  # boost cues, looked up around a candidate only
+    boost_words: tuple[str, ...] = ()  # cues of the other rules, looked up around a candidate
     deny_words: tuple[str, ...] = ()
 
 
@@ -74,7 +75,7 @@ class Candidate:
     start: int
     end: int
     confidence: float
-    cue_gap: int | None = None  # characters from the nearest preceding cue; 0 when keyed
+    keyed: bool = False  # the leaf's JSON key speaks for the rule
     cue_end: int | None = None  # end of the last cue before or inside the match (refiners)
 
 
@@ -90,6 +91,14 @@ class _Piece(NamedTuple):
     full: int  # length of the whole leaf's text
 
 
+class Scanned(NamedTuple):
+    """One payload after decoding and detection."""
+
+    kind: PayloadKind
+    document: Any  # the decoded JSON value or text; None when never decoded
+    findings: list[Finding]
+
+
 class _KeyRules(NamedTuple):
     matched: frozenset[int]
     gated: frozenset[int]
@@ -103,7 +112,7 @@ class Detector:
         self.pack = pack
         self.backend_name = backend
         self._rules: list[_CompiledRule] = []
-        cue_words: dict[str, int] = {}
+        trigger_cues: dict[str, int] = {}
         for index, rule in enumerate(pack.rules):
             needs_context = rule.context.required or rule.confidence < pack.min_confidence
             # Only the cues that decide whether a gated rule runs at all go into Hyperscan; the
@@ -111,7 +120,7 @@ class Detector:
             # that common words such as "sku" or "version" cost nothing on the other events.
             cue_ids = (
                 frozenset(
-                    cue_words.setdefault(word.lower(), len(cue_words)) for word in rule.context.keywords
+                    trigger_cues.setdefault(word.lower(), len(trigger_cues)) for word in rule.context.keywords
                 )
                 if needs_context
                 else frozenset()
@@ -124,13 +133,14 @@ class Detector:
                     needs_context=needs_context,
                     key_terms=tuple(normalise_key(k) for k in rule.context.keys),
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
+                    parent_excludes=tuple(normalise_key(k) for k in rule.context.parent_excludes),
                     deny_keys=tuple(normalise_key(k) for k in rule.context.deny_keys),
                     cue_ids=cue_ids,
-                    cue_words=() if needs_context else tuple(w.lower() for w in rule.context.keywords),
+                    boost_words=() if needs_context else tuple(w.lower() for w in rule.context.keywords),
                     deny_words=tuple(w.lower() for w in rule.context.deny_keywords),
                 )
             )
-        self._cue_words = list(cue_words)
+        self._cue_words = list(trigger_cues)
         main_specs: list[ExpressionSpec] = []
         gated_specs: list[ExpressionSpec] = []
         for compiled in self._rules:
@@ -166,7 +176,6 @@ class Detector:
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
-        self._index_of = {r.rule.id: r.index for r in self._rules}
         # How far around each trigger cue a gated entity may lie: the largest window among the
         # rules it triggers, plus the longest value they take (a name is short, a permit longer).
         reach: dict[int, int] = {}
@@ -184,15 +193,28 @@ class Detector:
 
     def scan_payloads(self, payloads: Sequence[bytes]) -> list[list[Finding]]:
         """Findings per payload (JSON-aware; non-JSON text is one leaf at ``$``)."""
-        documents: list[list[Leaf]] = []
+        return [scanned.findings for scanned in self.scan_parsed(payloads)]
+
+    def scan_parsed(self, payloads: Sequence[bytes], max_bytes: int | None = None) -> list[Scanned]:
+        """Decode and scan payloads; each result keeps the decoded document for redaction.
+
+        Payloads the prefilter clears are not even decoded (document None); payloads over
+        ``max_bytes`` are not scanned at all (the caller quarantines them).
+        """
         prefilter = self.backend_name == "hyperscan"  # the re baseline scans everything
+        kinds: list[tuple[PayloadKind, Any]] = []
+        documents: list[list[Leaf]] = []
         for payload in payloads:
-            if prefilter and not self._prefilter.needs_scan(payload):
-                documents.append([])  # certainly no finding: not even decoded
+            too_large = max_bytes is not None and len(payload) > max_bytes
+            if too_large or (prefilter and not self._prefilter.needs_scan(payload)):
+                kinds.append((PayloadKind.JSON, None))
+                documents.append([])
                 continue
             parsed = parse_payload(payload)
-            documents.append(parsed.leaves if parsed.kind is not PayloadKind.BINARY else [])
-        return self.scan_documents(documents)
+            kinds.append((parsed.kind, parsed.document))
+            documents.append(parsed.leaves)
+        findings = self.scan_documents(documents)
+        return [Scanned(kind, doc, found) for (kind, doc), found in zip(kinds, findings, strict=True)]
 
     def scan_leaves(self, leaves: Sequence[Leaf]) -> list[Finding]:
         return self.scan_documents([leaves])[0]
@@ -224,7 +246,7 @@ class Detector:
                     )
             candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
         for finding_leaf, finding in sorted(
-            self._resolve(leaves, candidates, key_rules), key=lambda pair: (pair[0], pair[1].start)
+            self._resolve(leaves, candidates), key=lambda pair: (pair[0], pair[1].start)
         ):
             results[owner[finding_leaf]].append(finding)
         return results
@@ -242,7 +264,7 @@ class Detector:
     def _rules_for_key(self, key: str | None, parent: str | None) -> _KeyRules:
         """Which rules a JSON key speaks for, which of them are gated, which it vetoes.
 
-        A rule's key excludes apply to the key and to its parent object's key.
+        A rule's key excludes veto the key itself, its parent excludes the enclosing object's key.
         """
         cached = self._key_cache.get((key, parent))
         if cached is None:
@@ -255,7 +277,8 @@ class Detector:
                     r.index
                     for r in self._rules
                     if any(t in normal for t in r.key_terms)
-                    and not any(x in normal or x in outer for x in r.key_excludes)
+                    and not any(x in normal for x in r.key_excludes)
+                    and not any(x in outer for x in r.parent_excludes)
                 )
                 denied = (
                     frozenset(r.index for r in self._rules if any(d in normal for d in r.deny_keys)) - matched
@@ -322,8 +345,8 @@ class Detector:
             keyed = compiled.index in leaf_keys.matched
             if keyed:
                 gap: int | None = 0
-            elif compiled.cue_words:
-                gap = word_gap(text, compiled.cue_words, match.start, match.end, window)
+            elif compiled.boost_words:
+                gap = word_gap(text, compiled.boost_words, match.start, match.end, window)
             else:
                 gap = _cue_gap(leaf_cues, compiled.cue_ids, match.start, match.end, window)
             cue_end = None
@@ -339,22 +362,17 @@ class Detector:
             confidence = min(1.0, rule.confidence + (rule.context.boost if cued else 0.0))
             if confidence < threshold:
                 continue
-            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, gap, cue_end))
+            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, keyed, cue_end))
         return out
 
-    def _resolve(
-        self,
-        leaves: Sequence[Leaf],
-        candidates: list[Candidate],
-        key_rules: list[_KeyRules],
-    ) -> list[tuple[int, Finding]]:
+    def _resolve(self, leaves: Sequence[Leaf], candidates: list[Candidate]) -> list[tuple[int, Finding]]:
         by_leaf: dict[int, list[Candidate]] = {}
         for candidate in candidates:
             by_leaf.setdefault(candidate.leaf_index, []).append(candidate)
         resolved: list[tuple[int, Finding]] = []
         for leaf_index, group in by_leaf.items():
             leaf = leaves[leaf_index]
-            group = self._refine(leaf, group, key_rules[leaf_index].matched)
+            group = _refine(leaf, group)
             # Highest confidence wins an overlap; then the longer span; then the earlier rule.
             group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.rule.id))
             taken: list[Candidate] = []
@@ -379,21 +397,22 @@ class Detector:
                 )
         return resolved
 
-    def _refine(self, leaf: Leaf, group: list[Candidate], keyed: frozenset[int]) -> list[Candidate]:
-        plain = [c for c in group if c.rule.refine is None]
-        by_rule: dict[str, list[Candidate]] = {}
-        for c in group:
-            if c.rule.refine is not None:
-                by_rule.setdefault(c.rule.id, []).append(c)
-        for rule_candidates in by_rule.values():
-            rule = rule_candidates[0].rule
-            assert rule.refine is not None
-            is_keyed = self._index_of[rule.id] in keyed
-            best = max(rule_candidates, key=lambda c: c.confidence)
-            refine = _REFINERS[rule.refine]
-            for start, end in refine(leaf.text, rule_candidates, is_keyed, rule.context.keywords):
-                plain.append(Candidate(rule, best.leaf_index, start, end, best.confidence))
-        return plain
+
+def _refine(leaf: Leaf, group: list[Candidate]) -> list[Candidate]:
+    """Candidates of rules with a refiner become the spans their refiner makes of them."""
+    plain = [c for c in group if c.rule.refine is None]
+    by_rule: dict[str, list[Candidate]] = {}
+    for c in group:
+        if c.rule.refine is not None:
+            by_rule.setdefault(c.rule.id, []).append(c)
+    for rule_candidates in by_rule.values():
+        rule = rule_candidates[0].rule
+        assert rule.refine is not None
+        best = max(rule_candidates, key=lambda c: c.confidence)
+        keyed = any(c.keyed for c in rule_candidates)
+        spans = _REFINERS[rule.refine](leaf.text, rule_candidates, keyed, rule.context.keywords)
+        plain.extend(Candidate(rule, best.leaf_index, s, e, best.confidence, keyed) for s, e in spans)
+    return plain
 
 
 def _last_cue_end(
@@ -444,4 +463,4 @@ def pack_digest(pack: RulePack) -> str:
     return hashlib.sha256((getattr(hyperscan, "__version__", "") + body).encode()).hexdigest()[:16]
 
 
-__all__ = ["Candidate", "Detector", "normalise_key", "pack_digest"]
+__all__ = ["Candidate", "Detector", "Scanned", "normalise_key", "pack_digest"]

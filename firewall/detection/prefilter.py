@@ -90,35 +90,39 @@ class Prefilter:
             except UnicodeDecodeError:
                 return True  # not text: the full path decides (it quarantines binary)
         buffer = SEPARATOR + payload + SEPARATOR
-        kinds, checked, key_is_gated = self._kinds, self._checked_keys, self._key_is_gated
-
-        def on_match(expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
-            kind, data = kinds[expr_id]
-            if kind == "stop":
-                return True
-            if kind == "key":
-                raw_key = buffer[start + 1 : buffer.rindex(b'"', start, end)]
-                verdict = checked.get(raw_key)
-                if verdict is None:
-                    verdict = key_is_gated(raw_key.decode("utf-8", "replace"))
-                    if len(checked) > 50_000:
-                        checked.clear()
-                    checked[raw_key] = verdict
-                return verdict
-            rule: PrefilterRule = data  # type: ignore[assignment]
-            if rule.validate is None:
-                return True
-            start, end = trim_span(buffer, start, end, rule.spec.boundary)
-            if not rule.validate(buffer[start:end].decode("utf-8", "replace")):
-                return False
-            if rule.deny_words:  # an ASCII window: bytes and characters coincide there
-                lo = max(0, start - rule.window * 3)
-                text = buffer[lo:end].decode("utf-8", "replace")
-                return not word_before(text, rule.deny_words, len(text) - (end - start), rule.window)
-            return True
-
         try:
-            self._database.scan(buffer, match_event_handler=on_match, scratch=self._scratch)
+            self._database.scan(
+                buffer, match_event_handler=self._on_match, context=buffer, scratch=self._scratch
+            )
         except hyperscan.ScanTerminated:
             return True
         return False
+
+    def _on_match(self, expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
+        """True stops the scan: this hit may be a finding, so the event needs the full path."""
+        buffer: bytes = context  # type: ignore[assignment]
+        kind, data = self._kinds[expr_id]
+        if kind == "stop":
+            return True
+        if kind == "key":
+            raw_key = buffer[start + 1 : buffer.rindex(b'"', start, end)]
+            verdict = self._checked_keys.get(raw_key)
+            if verdict is None:
+                verdict = self._key_is_gated(raw_key.decode("utf-8", "replace"))
+                if len(self._checked_keys) > 50_000:
+                    self._checked_keys.clear()
+                self._checked_keys[raw_key] = verdict
+            return verdict
+        rule: PrefilterRule = data  # type: ignore[assignment]
+        if rule.validate is None:
+            return True
+        start, end = trim_span(buffer, start, end, rule.spec.boundary)
+        if not rule.validate(buffer[start:end].decode("utf-8", "replace")):
+            return False
+        if rule.deny_words:
+            # The candidate is ASCII (validated rules match ASCII), so it ends the decoded window
+            # with as many characters as bytes; the veto words are looked up before it.
+            lo = max(0, start - rule.window * 3)
+            text = buffer[lo:end].decode("utf-8", "replace")
+            return not word_before(text, rule.deny_words, len(text) - (end - start), rule.window)
+        return True

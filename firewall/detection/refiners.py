@@ -13,7 +13,6 @@ from typing import Protocol
 class _Span(Protocol):
     start: int
     end: int
-    cue_gap: int | None
     cue_end: int | None
 
 
@@ -38,7 +37,7 @@ def refine_person_name(
     """A keyed leaf must be the name alone; in running text the name starts right after a cue word.
 
     Of the candidates after one cue, only those starting where the name starts (the cue's end, past
-    a colon or space) count; the longest whose last character is not a stop character wins.
+    a colon or space) count; the name ends before the first stop character of its given name.
     """
     if keyed:
         lo, hi = _stripped_bounds(text)
@@ -145,10 +144,7 @@ def refine_address(
     for c in candidates:
         start, anchor_end, is_cue = c.start, c.end, text[c.start : c.end] in cue_words
         if is_cue:
-            start = anchor_end
-            while start < len(text) and text[start] in ":：= \t":
-                start += 1
-            anchor_end = start
+            start = anchor_end = _skip_separators(text, anchor_end)
         end = _grow_address(text, start, anchor_end, need_number=is_cue)
         if end is not None and end - start >= 4:
             spans.append((start, end))

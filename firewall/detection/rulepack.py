@@ -69,6 +69,7 @@ class Context(_Strict):
     keywords: tuple[str, ...] = ()  # cue words in the text before/after the match
     keys: tuple[str, ...] = ()  # JSON key fragments (normalised: lower case, no _ - space)
     key_excludes: tuple[str, ...] = ()  # key fragments that veto a key match (product_name)
+    parent_excludes: tuple[str, ...] = ()  # enclosing-object keys that veto it (merchant.name)
     deny_keys: tuple[str, ...] = ()  # key fragments under which the rule never reports (sku)
     deny_keywords: tuple[str, ...] = ()  # cue words that veto a match within the window
     window: int = Field(24, ge=1, le=300)  # characters between cue and match

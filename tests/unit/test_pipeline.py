@@ -7,7 +7,7 @@ import json
 import orjson
 import pytest
 
-import firewall.pipeline as pipeline_module
+import firewall.detection.engine as engine_module
 from firewall.detection import Detector, ParsedPayload, PayloadKind, parse_payload
 from firewall.pipeline import Firewall, audit_record
 from firewall.policy import Action, Policy
@@ -69,7 +69,7 @@ def test_oversize_payload_is_quarantined_without_being_scanned(
         parsed.append(payload)
         return parse_payload(payload)
 
-    monkeypatch.setattr(pipeline_module, "parse_payload", recording_parse)
+    monkeypatch.setattr(engine_module, "parse_payload", recording_parse)
     small_firewall = Firewall(detector, policy, max_payload_bytes=64)
     big = json.dumps({"tel": "13812345678", "pad": "x" * 100}).encode()
     small = b'{"tel": "13912345678"}'

@@ -16,7 +16,6 @@ from .conftest import found_texts
 class _Span:
     start: int
     end: int
-    cue_gap: int | None = None
     cue_end: int | None = None  # where the cue word before the candidate ends
 
 
