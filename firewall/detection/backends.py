@@ -41,6 +41,7 @@ class ExpressionSpec(NamedTuple):
     expression: str
     boundary: Boundary
     caseless: bool
+    recover_start_within: int | None = None  # characters; None: Hyperscan tracks the start
 
 
 class RawMatch(NamedTuple):
@@ -76,6 +77,54 @@ def _collect(expr_id: int, start: int, end: int, flags: int, hits: Any) -> None:
     hits.append((expr_id, start, end))
 
 
+def expression_flags(spec: ExpressionSpec) -> int:
+    """UTF-8 always; start-of-match tracking unless the rule recovers starts itself."""
+    return (
+        hyperscan.HS_FLAG_UTF8
+        | (0 if spec.recover_start_within else hyperscan.HS_FLAG_SOM_LEFTMOST)
+        | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0)
+    )
+
+
+class StartRecovery:
+    """Where matches of expressions compiled without start-of-match tracking began.
+
+    A second, small database holds just those expressions, with tracking; it rescans the few bytes
+    before a reported end. Meant for rare matches (emails): the rescan costs a call per match.
+    """
+
+    def __init__(self, specs: dict[int, ExpressionSpec], cache_dir: Path):
+        self._reach = {
+            expr_id: 4 * (spec.recover_start_within or 0) + 8  # UTF-8 bytes, boundary characters
+            for expr_id, spec in specs.items()
+        }
+        self._db = compile_database(
+            [_wrap(spec.expression, spec.boundary).encode() for spec in specs.values()],
+            [expression_flags(spec._replace(recover_start_within=None)) for spec in specs.values()],
+            list(specs),
+            cache_dir,
+            [spec.rule_id for spec in specs.values()],
+        )
+        self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
+
+    def __contains__(self, expr_id: int) -> bool:
+        return expr_id in self._reach
+
+    def start(self, buffer: bytes, expr_id: int, end: int, floor: int) -> int | None:
+        """Leftmost start of a match of ``expr_id`` ending at ``end``, not before ``floor``."""
+        assert self._db is not None
+        low = max(floor, end - self._reach[expr_id])
+        window = buffer[low:end]
+        starts: list[int] = []
+
+        def on_match(found: int, start: int, stop: int, flags: int, context: object) -> None:
+            if found == expr_id and stop == len(window):
+                starts.append(start)
+
+        self._db.scan(window, match_event_handler=on_match, scratch=self._scratch)
+        return low + min(starts) if starts else None
+
+
 class HyperscanBackend:
     def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
         expressions: list[bytes] = []
@@ -84,7 +133,7 @@ class HyperscanBackend:
         base = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
         for index, spec in enumerate(specs):
             expressions.append(_wrap(spec.expression, spec.boundary).encode())
-            flags.append(base | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0))
+            flags.append(expression_flags(spec))
             ids.append(index)
         for index, word in enumerate(cue_words):
             expressions.append(_cue(word).encode())
@@ -96,6 +145,9 @@ class HyperscanBackend:
         self._cue_trims = [_cue_edges(word) for word in cue_words]
         self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
+        self._recovery = StartRecovery(
+            {index: spec for index, spec in enumerate(specs) if spec.recover_start_within}, cache_dir
+        )
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
         if self._db is None:
@@ -113,6 +165,12 @@ class HyperscanBackend:
         cues: CueHits = {}
         for expr_id, start, end in hits:
             is_cue = expr_id >= _CUE_BASE
+            if not is_cue and expr_id in self._recovery:
+                leaf_floor = starts[bisect_right(starts, end - 1) - 1] - 1  # the separator before
+                recovered = self._recovery.start(buffer, expr_id, end, leaf_floor)
+                if recovered is None:
+                    continue
+                start = recovered
             edges = self._cue_trims[expr_id - _CUE_BASE] if is_cue else self._trims[expr_id]
             start, end = _trim(buffer, start, end, edges)
             leaf = bisect_right(starts, start) - 1
@@ -179,21 +237,36 @@ def _literal(word: str) -> str:
     return "".join(c if c.isalnum() or ord(c) > 127 else "\\" + c for c in word)
 
 
+# What may not touch an ASCII cue word: a letter before it; a letter, an underscore or a slash
+# after it, which make it part of a name or a product token (WECHAT_PAY, WeChat/8.0.47 in a
+# user agent) rather than a word that introduces a value.
+_CUE_LEFT_GUARD = "A-Za-z"
+_CUE_RIGHT_GUARD = "A-Za-z_/"
+
+
 def _cue_edges(word: str) -> tuple[bool, bool]:
-    """Whether a cue word's first / last character is an ASCII letter, which must not touch another
-    letter (``wx`` is a cue in ``加wx：``, not inside a base64 blob)."""
+    """Whether a cue word's first / last character is an ASCII letter, and so guarded (``wx`` is a
+    cue in ``加wx：``, not inside a base64 blob)."""
     return (word[:1].isascii() and word[:1].isalpha(), word[-1:].isascii() and word[-1:].isalpha())
 
 
 def _cue(word: str) -> str:
-    """A cue word for Hyperscan: a guarding non-letter is consumed and trimmed, like boundaries."""
+    """A cue word for Hyperscan: a guarding character is consumed and trimmed, like boundaries."""
     left, right = _cue_edges(word)
-    return ("[^A-Za-z]" if left else "") + _literal(word) + ("[^A-Za-z]" if right else "")
+    return (
+        (f"[^{_CUE_LEFT_GUARD}]" if left else "")
+        + _literal(word)
+        + (f"[^{_CUE_RIGHT_GUARD}]" if right else "")
+    )
 
 
 def _python_cue(word: str) -> str:
     left, right = _cue_edges(word)
-    return ("(?<![A-Za-z])" if left else "") + re.escape(word) + ("(?![A-Za-z])" if right else "")
+    return (
+        (f"(?<![{_CUE_LEFT_GUARD}])" if left else "")
+        + re.escape(word)
+        + (f"(?![{_CUE_RIGHT_GUARD}])" if right else "")
+    )
 
 
 def compile_database(

@@ -33,7 +33,7 @@ from firewall.detection.backends import (
     build_backend,
 )
 from firewall.detection.findings import Finding, Leaf
-from firewall.detection.payload import PayloadKind, parse_payload
+from firewall.detection.payload import FULLWIDTH_ALNUM, PayloadKind, fold_fullwidth, parse_payload
 from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
@@ -155,6 +155,7 @@ class Detector:
                         expression,
                         compiled.rule.boundary,
                         compiled.rule.caseless,
+                        compiled.rule.recover_start_within,
                     )
                 )
         cache = cache_dir or _default_cache_dir()
@@ -171,8 +172,10 @@ class Detector:
                 for spec in main_specs
             ],
             self._cue_words,  # only the gated rules' trigger cues are compiled at all
+            FULLWIDTH_ALNUM,  # folded to ASCII by the full path, which has to see it
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
-            lambda key: bool(self._rules_for_key(key, None).gated),
+            lambda key, parent: bool(self._rules_for_key(key, parent).gated),
+            lambda key: any(self._rules[i].parent_excludes for i in self._rules_for_key(key, None).gated),
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
@@ -224,7 +227,7 @@ class Detector:
         leaves: list[Leaf] = []
         owner: list[int] = []
         for doc_index, document in enumerate(documents):
-            leaves.extend(document)
+            leaves.extend(fold_fullwidth(leaf) for leaf in document)
             owner.extend([doc_index] * len(document))
         results: list[list[Finding]] = [[] for _ in documents]
         if not leaves:

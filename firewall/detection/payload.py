@@ -8,6 +8,7 @@ quarantine them (fail closed: a scanner cannot vouch for bytes it cannot read).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -128,3 +129,22 @@ def member(key: str) -> str:
     if key.isidentifier():
         return "." + key
     return "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
+
+
+# Full-width digits, Latin letters and + - . @ (１３８…, ＡＢ，ｑｑ＠) as ASCII: the same entities,
+# typed on a Chinese keyboard. One character for one, so offsets into the folded text are offsets
+# into the original and redaction rewrites the original characters.
+FULLWIDTH_ALNUM = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))  # code point ranges
+_FULLWIDTH = "\uff0b\uff0d\uff0e\uff20" + "".join(
+    chr(c) for lo, hi in FULLWIDTH_ALNUM for c in range(lo, hi + 1)
+)
+_FOLD_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH})
+_HAS_FULLWIDTH_ALNUM = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in FULLWIDTH_ALNUM) + "]")
+
+
+def fold_fullwidth(leaf: Leaf) -> Leaf:
+    """The leaf with full-width digits and letters folded to ASCII (itself when it has none)."""
+    text = leaf.text
+    if text.isascii() or _HAS_FULLWIDTH_ALNUM.search(text) is None:
+        return leaf
+    return leaf._replace(text=text.translate(_FOLD_FULLWIDTH))

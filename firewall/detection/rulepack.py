@@ -93,6 +93,11 @@ class Rule(_Strict):
     validator: str | None = None
     refine: Refiner | None = None
     confidence: float = Field(0.8, ge=0.0, le=1.0)
+    # Hyperscan's start-of-match tracking makes the whole database several times slower when an
+    # expression opens with an unbounded repeat (an email's local part). Such a rule sets this:
+    # Hyperscan then reports only where matches end, and the start is found again by rescanning at
+    # most this many characters before each end (the longest match the rule can make).
+    recover_start_within: int | None = Field(None, ge=8, le=1024)
     context: Context = Field(default_factory=Context)
     description: str = ""
     examples: Examples = Field(default_factory=Examples)

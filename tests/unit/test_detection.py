@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
+from firewall.detection.payload import walk
+from firewall.detection.prefilter import enclosing_key
 from loadtest.events import EventFactory
 
 from .conftest import PATTERNS, as_leaves, found_texts, leaf_texts
@@ -254,3 +256,94 @@ def test_utf16_json_is_never_cleared_by_the_prefilter(detector: Detector) -> Non
     payload = '{"tel": "13812345678"}'.encode("utf-16-le")
     assert detector.has_candidates(payload)
     assert parse_payload(payload).kind is PayloadKind.BINARY
+
+
+_NESTED_KEYS = st.sampled_from(["name", "姓名", "merchant", "receiver", "shop", "items", "tel", "data"])
+_DOCUMENTS = st.recursive(
+    _FIELD_VALUES | st.none() | st.booleans(),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_NESTED_KEYS, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=st.dictionaries(_NESTED_KEYS, _DOCUMENTS, min_size=1, max_size=4), ascii_only=st.booleans())
+def test_prefilter_never_clears_a_nested_document_with_findings(
+    detector: Detector, document: dict[str, object], ascii_only: bool
+) -> None:
+    """Nested objects and arrays: the prefilter reads each key's enclosing object from the raw text."""
+    payload = json.dumps(document, ensure_ascii=ascii_only).encode()
+    if detector.scan_payloads([payload])[0]:
+        assert detector.has_candidates(payload)
+
+
+_SCALARS = st.one_of(st.integers(), st.text(alphabet="ab{}[]:, ", max_size=6), st.none())
+_MARKED = st.recursive(
+    _SCALARS,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["k", "shop", "user"]), children, max_size=3).map(
+        lambda members: {**members, "name": 1}
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_MARKED, spaced=st.booleans())
+def test_enclosing_key_agrees_with_the_walk(document: object, spaced: bool) -> None:
+    """Every "name" member's enclosing key, read back from the raw text, is the walk's parent."""
+    text = json.dumps(document, ensure_ascii=False, separators=(", ", ": ") if spaced else (",", ":"))
+    buffer = b"\x00" + text.encode() + b"\x00"
+    expected = [leaf.parent for leaf in walk(document) if leaf.key == "name" and leaf.path.endswith(".name")]
+    found = []
+    position = buffer.find(b'"name":')
+    while position >= 0:
+        key = enclosing_key(buffer, position)
+        found.append(key.decode() if key else None)
+        position = buffer.find(b'"name":', position + 1)
+    assert found == expected
+
+
+def test_prefilter_clears_names_of_merchants_but_not_of_people(detector: Detector) -> None:
+    merchant = {"order_id": "A1", "merchant": {"id": 7, "name": "云栖电子商务有限公司"}}
+    person = {"order_id": "A1", "receiver": {"id": 7, "name": "张伟"}}
+    assert not detector.has_candidates(json.dumps(merchant, ensure_ascii=False).encode())
+    assert detector.has_candidates(json.dumps(person, ensure_ascii=False).encode())
+
+
+def test_prefilter_clears_ascii_escaped_json_with_nothing_to_find(detector: Detector) -> None:
+    """json.dumps writes Han text as \\uXXXX by default: such events need not all take the full path."""
+    clean = json.dumps({"status": "已发货", "remark": "谢谢"}).encode()
+    assert b"\\u" in clean
+    assert not detector.has_candidates(clean)
+    escaped_pi = json.dumps({"remark": "电话13812345678"}).encode()
+    assert detector.has_candidates(escaped_pi)
+
+
+def test_cue_words_inside_product_tokens_do_not_gate_rules(detector: Detector) -> None:
+    assert "WECHAT_ID" not in _entities(detector, "channel WECHAT_PAY zhangwei_1990")
+    assert "WECHAT_ID" not in _entities(detector, "MicroMessenger WeChat/zhangwei_1990")
+    assert "WECHAT_ID" in _entities(detector, "wechat: zhangwei_1990")
+
+
+def _entities(detector: Detector, text: str) -> set[str]:
+    return {finding.entity for finding in detector.scan_leaves([Leaf("$", None, text)])}
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "value"),
+    [
+        ("CN_MOBILE", "电话１３８１２３４５６７８谢谢", "１３８１２３４５６７８"),
+        ("CN_MOBILE", "手机：１３８－１２３４－５６７８", "１３８－１２３４－５６７８"),
+        ("CN_RESIDENT_ID", "身份证１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２Ｘ"),
+        ("EMAIL", "邮箱ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+    ],
+)
+def test_full_width_values_are_found_at_their_own_offsets(
+    detector: Detector, entity: str, text: str, value: str
+) -> None:
+    """Typed on a Chinese keyboard: full-width digits and letters are the same PI."""
+    payload = json.dumps({"remark": text}, ensure_ascii=False).encode()
+    assert detector.has_candidates(payload)
+    found = [(f.entity, text[f.start : f.end]) for f in detector.scan_payloads([payload])[0]]
+    assert (entity, value) in found
