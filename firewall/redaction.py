@@ -54,18 +54,35 @@ def redact_text(text: str, findings: Sequence[Finding], policy: RedactionPolicy)
 
 
 def redact_document(document: Any, findings: Sequence[Finding], policy: RedactionPolicy) -> Any:
-    """A copy of a decoded JSON value with every finding's span rewritten."""
+    """A decoded JSON value with every finding's span rewritten; the input is left unchanged.
+
+    Only the objects and arrays on the way to a finding are copied; every other subtree is shared
+    with the input (a redacted event has a few findings among ~26 leaves, so the copy stays small).
+    """
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
-    return _rewrite(document, "$", by_path, policy)
+    # A container is on the way to a finding when its path is a prefix of the finding's that ends
+    # right before a step ("$.a" of "$.a.b" or "$.a[0]"). A "." or "[" inside a quoted key adds a
+    # prefix that no container has, which costs nothing.
+    wanted = {path[:i] for path in by_path for i, char in enumerate(path) if char in ".["}
+    wanted.update(by_path)
+    return _rewrite(document, "$", by_path, wanted, policy)
 
 
-def _rewrite(value: Any, path: str, by_path: dict[str, list[Finding]], policy: RedactionPolicy) -> Any:
+def _rewrite(
+    value: Any, path: str, by_path: dict[str, list[Finding]], wanted: set[str], policy: RedactionPolicy
+) -> Any:
     if isinstance(value, dict):
-        return {k: _rewrite(v, path + member(k), by_path, policy) for k, v in value.items()}
+        return {
+            k: _rewrite(v, child, by_path, wanted, policy) if (child := path + member(k)) in wanted else v
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_rewrite(v, f"{path}[{i}]", by_path, policy) for i, v in enumerate(value)]
+        return [
+            _rewrite(v, child, by_path, wanted, policy) if (child := f"{path}[{i}]") in wanted else v
+            for i, v in enumerate(value)
+        ]
     findings = by_path.get(path)
     if not findings or isinstance(value, bool) or value is None:
         return value

@@ -38,6 +38,7 @@ from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
 from firewall.detection.words import word_before, word_gap
+from firewall.memory import cyclic_gc_paused
 
 _REFINERS = {
     Refiner.PERSON_NAME: refine_person_name,
@@ -204,6 +205,10 @@ class Detector:
         Payloads the prefilter clears are not even decoded (document None); payloads over
         ``max_bytes`` are not scanned at all (the caller quarantines them).
         """
+        with cyclic_gc_paused():
+            return self._scan_parsed(payloads, max_bytes)
+
+    def _scan_parsed(self, payloads: Sequence[bytes], max_bytes: int | None) -> list[Scanned]:
         prefilter = self.backend_name == "hyperscan"  # the re baseline scans everything
         kinds: list[tuple[PayloadKind, Any]] = []
         documents: list[list[Leaf]] = []

@@ -22,6 +22,10 @@ class Decision:
     redact: tuple[Finding, ...] = ()  # the findings to rewrite when action is REDACT
 
 
+# Most events carry no PI: one shared (immutable) decision instead of a new object per event.
+_NO_PI = Decision(Action.ALLOW, ("no_pi",))
+
+
 def decide(
     findings: Sequence[Finding],
     destination: str | None,
@@ -37,7 +41,7 @@ def decide(
     if target is None:
         return Decision(policy.unknown_destination, ("unknown_destination",))
     if not findings:
-        return Decision(Action.ALLOW, ("no_pi",))
+        return _NO_PI
     actions: set[Action] = set()
     reasons: list[str] = []
     to_redact: list[Finding] = []

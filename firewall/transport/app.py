@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import faust
+from faust.app.base import BootStrategy
 from prometheus_client import generate_latest
 
 from firewall.config import Settings
@@ -21,6 +22,24 @@ from firewall.pipeline import Firewall
 from firewall.transport.hotpath import HotPath
 
 log = logging.getLogger("pii_firewall.app")
+
+
+class ConsumerOnDemand(BootStrategy):
+    """Starts Faust's consumer side only when something in the app reads through Faust.
+
+    Egress events are read by the hot path's own consumer. With no agent and no table, Faust's
+    consumer would still join a group of its own, run a fetch loop in a thread with its own event
+    loop, and keep an assignor and a reply consumer: CPU spent on topics nobody reads. Declaring an
+    agent or a table (consent, cross-border volumes) turns all of it back on, unchanged.
+    """
+
+    @property  # read when the worker starts, after every agent and table is declared
+    def enable_kafka_consumer(self) -> bool:  # type: ignore[override]
+        return len(self.app.agents) > 0 or len(self.app.tables) > 0
+
+
+class FirewallApp(faust.App):
+    BootStrategy = ConsumerOnDemand
 
 
 def create_app(
@@ -32,7 +51,7 @@ def create_app(
     metrics = metrics or Metrics()
     metrics.versions.info(firewall.versions)
     app_id = f"{settings.kafka.group_id}-control"  # never the hot path's consumer group
-    app = faust.App(
+    app = FirewallApp(
         app_id,
         broker=[f"kafka://{server}" for server in settings.kafka.bootstrap_servers.split(",")],
         web_enabled=settings.web.enabled,

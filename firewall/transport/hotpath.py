@@ -8,9 +8,9 @@ batch (at-least-once); nothing is committed that was not delivered.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,14 +20,16 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from firewall.config import Settings
+from firewall.memory import cyclic_gc_paused
 from firewall.metrics import Metrics
 from firewall.pipeline import Firewall, Outcome, audit_record
 from firewall.policy import Action
 
 log = logging.getLogger("pii_firewall.hotpath")
 
-Headers = list[tuple[str, bytes]]
+Headers = list[tuple[str, bytes]]  # aiokafka's batch builder takes a list, not any sequence
 Batches = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+_DECISION_HEADER = {action: action.value.encode() for action in Action}
 
 
 class OutputBatches:
@@ -132,6 +134,9 @@ class HotPath:
         consumer.subscribe(kafka.input_topics, listener=_CommitBeforeRevoke(in_flight))
         try:
             partitions = await self._output_partitions(producer)
+            # What is alive now (rule pack, lexicons, Faust, aiokafka) lives as long as the worker:
+            # frozen, it is left out of every later full collection instead of walked by each one.
+            gc.freeze()
             while not self._stopping.is_set():
                 fetched = await consumer.getmany(
                     timeout_ms=self.settings.hotpath.poll_timeout_ms,
@@ -216,24 +221,26 @@ class HotPath:
     ) -> None:
         started = time.perf_counter()
         records = [record for tp_records in batches.values() for record in tp_records]
-        firewall = self.firewall  # one version for the whole batch, even if a reload swaps it
-        payloads = [record.value or b"" for record in records]
-        destinations = [self._destination(record) for record in records]
-        outcomes = firewall.process(payloads, destinations)
-        self.metrics.batch_seconds.observe(time.perf_counter() - started)
-        self.metrics.batch_events.observe(len(records))
         outputs = OutputBatches(producer, partitions)
-        self._route(records, outcomes, outputs, firewall)
+        with cyclic_gc_paused():
+            self._decide_and_route(records, outputs, started)
+        self.metrics.batch_events.observe(len(records))
         await outputs.flush()
         self.processed += len(records)
         self.metrics.added_latency.observe(time.perf_counter() - started)
 
-    def _destination(self, record: ConsumerRecord[bytes, bytes]) -> str | None:
-        header = self.settings.routing.destination_header
-        for name, value in record.headers or ():
-            if name == header:
-                return value.decode("utf-8", "replace") if value else None
-        return self.settings.routing.topic_destinations.get(record.topic)
+    def _decide_and_route(
+        self, records: Sequence[ConsumerRecord[bytes, bytes]], outputs: OutputBatches, started: float
+    ) -> None:
+        """Detect, decide and fill the output batches; the outcomes are dropped before any await."""
+        firewall = self.firewall  # one version for the whole batch, even if a reload swaps it
+        routing = self.settings.routing
+        header, topic_destinations = routing.destination_header, routing.topic_destinations
+        payloads = [record.value or b"" for record in records]
+        destinations = [_destination(record, header, topic_destinations) for record in records]
+        outcomes = firewall.process(payloads, destinations)
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self._route(records, outcomes, outputs, firewall)
 
     def _route(
         self,
@@ -244,48 +251,53 @@ class HotPath:
     ) -> None:
         topics = self.settings.topics
         sinks = self.settings.routing.sink_topics
-        metrics = self.metrics
-        decisions: Counter[tuple[str, str]] = Counter()
-        reasons: Counter[str] = Counter()
-        entities: Counter[tuple[str, bool]] = Counter()
+        versions = firewall.versions
+        add = outputs.add
+        # Counted per batch, not per event: a labelled increment costs about a microsecond.
+        decisions: dict[tuple[str, str], int] = {}
+        reasons: dict[str, int] = {}
+        entities: dict[tuple[str, bool], int] = {}
         for record, outcome in zip(records, outcomes, strict=True):
-            action = outcome.action
-            headers: Headers = list(record.headers or ())
-            sink = sinks.get(outcome.destination or "")
-            if outcome.output is not None and sink is None:
+            action = outcome.decision.action
+            output = outcome.output
+            partition = record.partition
+            sink = sinks.get(outcome.destination or "") if output is not None else None
+            if output is not None and sink is None:
                 action = Action.QUARANTINE  # allowed, but nowhere to send it: fail closed
-            if outcome.output is not None and sink is not None:
-                headers.append(("pii-decision", action.value.encode()))
-                outputs.add(sink, record.partition, record.key, outcome.output, record.timestamp, headers)
+            if sink is not None:
+                headers = [*(record.headers or ()), ("pii-decision", _DECISION_HEADER[action])]
+                add(sink, partition, record.key, output, record.timestamp, headers)
             elif action is Action.QUARANTINE:
-                headers.append(("pii-reasons", ",".join(outcome.decision.reasons).encode()))
-                outputs.add(
-                    topics.quarantine,
-                    record.partition,
-                    record.key,
-                    record.value,
-                    record.timestamp,
-                    headers,
-                )
+                reasons_header = ",".join(outcome.decision.reasons).encode()
+                headers = [*(record.headers or ()), ("pii-reasons", reasons_header)]
+                add(topics.quarantine, partition, record.key, record.value, record.timestamp, headers)
             audit = audit_record(
-                outcome,
-                firewall.versions,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
+                outcome, versions, topic=record.topic, partition=partition, offset=record.offset
             )
             if action is not outcome.action:
                 audit["decision"] = action.value
                 audit["reasons"].append("no_sink_configured")
-            outputs.add(topics.audit, record.partition, None, orjson.dumps(audit), record.timestamp, [])
-            decisions[(audit["decision"], outcome.destination or "unknown")] += 1
-            reasons.update(audit["reasons"])
+            add(topics.audit, partition, None, orjson.dumps(audit), record.timestamp, [])
+            counted = (audit["decision"], outcome.destination or "unknown")
+            decisions[counted] = decisions.get(counted, 0) + 1
+            for reason in audit["reasons"]:
+                reasons[reason] = reasons.get(reason, 0) + 1
             for finding in outcome.findings:
-                entities[(finding.entity, finding.sensitive)] += 1
-        # Counted per batch, not per event: a labelled increment costs about a microsecond.
+                found = (finding.entity, finding.sensitive)
+                entities[found] = entities.get(found, 0) + 1
+        metrics = self.metrics
         for (decision, destination), count in decisions.items():
             metrics.events.labels(decision, destination).inc(count)
         for reason, count in reasons.items():
             metrics.reasons.labels(reason).inc(count)
         for (entity, sensitive), count in entities.items():
             metrics.findings.labels(entity, str(sensitive).lower()).inc(count)
+
+
+def _destination(
+    record: ConsumerRecord[bytes, bytes], header: str, topic_destinations: dict[str, str]
+) -> str | None:
+    for name, value in record.headers or ():
+        if name == header:
+            return value.decode("utf-8", "replace") if value else None
+    return topic_destinations.get(record.topic)

@@ -128,6 +128,27 @@ def test_keys_needing_quotes_are_redacted_by_their_path(policy: Policy) -> None:
         "手机 号": "138****5678", "it's": "139****5678"}
 
 
+def test_keys_with_path_punctuation_lead_to_their_findings(policy: Policy) -> None:
+    """A "." or "[" inside a quoted key must not hide the way down to a finding."""
+    document = {"a.b": {"tel": "13812345678"}, "x[0]": [{"tel": "13912345678"}, "y"],
+                "a": {"b": "13712345678"}}
+    findings = [_finding(0, 11, "CN_MOBILE", "$['a.b'].tel"),
+                _finding(0, 11, "CN_MOBILE", "$['x[0]'][0].tel")]
+    assert redact_document(document, findings, policy.redaction) == {
+        "a.b": {"tel": "138****5678"}, "x[0]": [{"tel": "139****5678"}, "y"],
+        "a": {"b": "13712345678"}}
+
+
+def test_only_the_way_to_a_finding_is_copied(policy: Policy) -> None:
+    untouched = {"sku": "A-1", "tags": ["x", "y"]}
+    user = {"tel": "13812345678", "prefs": {"lang": "zh"}}
+    document = {"user": user, "item": untouched}
+    out = redact_document(document, [_finding(0, 11, "CN_MOBILE", "$.user.tel")], policy.redaction)
+    assert out == {"user": {"tel": "138****5678", "prefs": {"lang": "zh"}}, "item": untouched}
+    assert out["item"] is untouched  # shared, not copied
+    assert user["tel"] == "13812345678"  # the input is not modified
+
+
 def test_serialise_keeps_integers_beyond_64_bits() -> None:
     big = 2**70 + 1
     assert json.loads(serialise({"id": big, "名": "x"})) == {"id": big, "名": "x"}
