@@ -2,7 +2,9 @@
 
 Accepted forms (ASCII digits; month and day may drop the leading zero except in the 8-digit
 form): ``1990-01-02``, ``1990/1/2``, ``1990.01.02``, ``19900102``, ``1990年1月2日`` (also ending in
-号). The date must exist and lie between 1900-01-01 and today.
+号), and an ISO date with the time of day that JSON serialisers and test-data generators append to
+a birth date (``1990-01-02T00:00:00``, ``.000``, ``Z``, ``+08:00``; or after a space). The date must
+exist and lie between 1900-01-01 and today.
 
 PIPL Art. 28 and 31 treat personal information of a minor under 14 (不满十四周岁) as sensitive.
 Age here follows the Chinese rule for 周岁 (full years, Gregorian calendar, reached from the day
@@ -21,6 +23,7 @@ False
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from firewall.checksums._dates import checked_birth_date
@@ -41,15 +44,21 @@ __all__ = [
 MINOR_AGE = 14
 _SEPARATORS = "-/."
 _MAX_LENGTH = len("1990年12月31日")
+_ISO_DATETIME = re.compile(
+    r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[T ][0-9]{2}:[0-9]{2}"  # the date, then hours and minutes
+    r"(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"  # seconds, fraction, zone
+)
 
 
 def compact(text: str) -> str:
-    """Strip surrounding whitespace.
+    """Strip surrounding whitespace, and the time of day after an ISO date.
 
-    >>> compact(' 1990/1/2 ')
-    '1990/1/2'
+    >>> compact(' 1990/1/2 '), compact('1990-01-02T00:00:00.000+08:00'), compact('1990-1-2 08:30')
+    ('1990/1/2', '1990-01-02', '1990-1-2')
     """
-    return text.strip()
+    value = text.strip()
+    datetime = _ISO_DATETIME.fullmatch(value)
+    return datetime.group(1) if datetime else value
 
 
 def _split(value: str) -> tuple[str, str, str]:

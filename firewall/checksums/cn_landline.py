@@ -1,16 +1,19 @@
 """Mainland China fixed-line numbers with an area code (ITU-T E.164 country code 86).
 
-Accepted forms: ``010-62345678``, ``0755 2345 6789``, ``(021)62345678``, ``02162345678``,
-``+86 10 62345678``, ``0086 755 23456789``. After the trunk prefix 0 comes a 2-digit area code
-(Beijing 10 and 2X, 8-digit local numbers) or a 3-digit one (3XX-9XX, 7- or 8-digit local
-numbers by city). The area codes and each city's local-number length come from libphonenumber's
-CN fixed-line pattern (see ``cn_area_codes``). Local subscriber numbers never start with 0 (trunk
-prefix) or 1 (service numbers), so ``010-12345678`` is rejected although it has the right shape.
+Accepted forms: ``010-62345678``, ``0755 2345 6789``, ``(021)62345678``,
+``（0757）8566077``, ``0898—77327878`` (em or en dash), ``02162345678``, ``+86 10 62345678``,
+``0086 755 23456789``. After the trunk prefix 0 comes a 2-digit area code (Beijing 10 and 2X,
+8-digit local numbers) or a 3-digit one (3XX-9XX, 7- or 8-digit local numbers by city). The
+area codes and each city's local-number length come from libphonenumber's CN fixed-line pattern
+(see ``cn_area_codes``). Local subscriber numbers never start with 0 (trunk prefix) or 1 (service
+numbers), so ``010-12345678`` is rejected although it has the right shape.
 
 >>> validate('+86 10 62345678')
 '01062345678'
 >>> is_valid('(021)62345678'), is_valid('0755 2345 6789'), is_valid('0261 2345678')
 (True, True, False)
+>>> is_valid('（0757）8566077'), is_valid('0898—77327878')
+(True, True)
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from firewall.checksums.exceptions import (
 
 __all__ = ["compact", "is_valid", "split_area_code", "validate"]
 
-_SEPARATORS = " -()"
+_SEPARATORS = " -()（）—–"
 
 
 def compact(text: str) -> str:

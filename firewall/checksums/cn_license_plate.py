@@ -1,25 +1,27 @@
 """Mainland China motor vehicle plates (机动车号牌), GA 36-2018.
 
-A province abbreviation, the issuing authority letter (A-Z without I and O), an optional
-separator (``·``, ``-`` or a space), then either
+A province abbreviation, the issuing authority letter, an optional separator (``·``, ``-`` or a
+space), then either
 
 * 5 characters (standard plates): 4 of ``A-HJ-NP-Z0-9`` and a last one that may also be
   挂 (trailer), 学 (driving school), 警 (police), 港 or 澳 (cross-boundary); or
 * 6 characters (new-energy plates): small cars ``[DF][A-HJ-NP-Z0-9]`` + 4 digits,
   large vehicles 5 digits + ``[DF]``.
 
-I and O never appear (they look like 1 and 0). Embassy (使) and consulate (领) plates are not
-accepted.
+I and O never appear in the serial (they look like 1 and 0). The authority letter may be any of
+A-Z: O is issued to police and judicial vehicles in several provinces (粤O), and test-data
+generators (Faker's zh_CN ``license_plate``) draw I and O there too. Embassy (使) and consulate
+(领) plates are not accepted.
 
 >>> validate('京a·12345')
 '京A12345'
->>> is_valid('粤B D12345'), is_valid('沪A 12345F'), is_valid('京I12345'), is_valid('京A1234O')
-(True, True, False, False)
+>>> is_valid('粤B D12345'), is_valid('沪A 12345F'), is_valid('冀O-81800'), is_valid('京A1234O')
+(True, True, True, False)
 """
 
 from __future__ import annotations
 
-from firewall.checksums._text import is_ascii_digits, only_chars, remove_chars
+from firewall.checksums._text import ASCII_UPPER, is_ascii_digits, only_chars, remove_chars
 from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
@@ -54,8 +56,8 @@ def validate(text: str) -> str:
         raise InvalidLength("expected 7 (standard) or 8 (new energy) characters")
     if plate[0] not in PROVINCES:
         raise InvalidComponent("unknown province abbreviation")
-    if plate[1] not in _LETTERS:
-        raise InvalidFormat("second character must be a letter other than I or O")
+    if plate[1] not in ASCII_UPPER:
+        raise InvalidFormat("second character must be a letter")
     serial = plate[2:]
     if len(serial) == 5:
         valid = only_chars(serial[:4], _PLATE_CHARS) and serial[4] in _STANDARD_LAST

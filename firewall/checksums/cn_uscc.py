@@ -91,8 +91,12 @@ def calc_org_code_check_digit(first8: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
-def validate(text: str) -> str:
-    """Return the compact code or raise a ValidationError subclass."""
+def validate(text: str, *, org_code_check: bool = True) -> str:
+    """Return the compact code or raise a ValidationError subclass.
+
+    ``org_code_check=False`` waives the embedded organisation code's check (see
+    ``cn_uscc_final_check``); every other check still applies.
+    """
     code = compact(text)
     if len(code) != 18:
         raise InvalidLength("expected 18 characters")
@@ -108,7 +112,7 @@ def validate(text: str) -> str:
         raise InvalidChecksum("check character does not match")
     if code[0] not in REGISTRATION_AUTHORITIES:
         raise InvalidComponent("unknown registration authority")
-    if calc_org_code_check_digit(code[8:16]) != code[16]:
+    if org_code_check and calc_org_code_check_digit(code[8:16]) != code[16]:
         raise InvalidChecksum("organisation code check character does not match")
     return code
 

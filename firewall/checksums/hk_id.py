@@ -1,6 +1,7 @@
 """Hong Kong Identity Card number (香港身份證號碼).
 
-One or two letters, six digits and a check character, usually printed as ``A123456(3)``. The
+One or two letters, six digits and a check character, usually printed as ``A123456(3)`` (also
+written ``A123456 (3)`` and, in Chinese text, with full-width brackets ``A123456（3）``). The
 check: pad the letters to two with a leading space; values space = 36, A-Z = 10-35, digits as
 themselves; weights 9 8 7 6 5 4 3 2 over the eight characters; check = (11 - sum mod 11) mod 11,
 written 'A' when it is 10.
@@ -25,17 +26,17 @@ from firewall.checksums.exceptions import (
 
 __all__ = ["calc_check_digit", "compact", "is_valid", "validate"]
 
-_SEPARATORS = " ()"
+_SEPARATORS = " ()（）"
 _PADDING_VALUE = 36
 _CHECK_CHARS = "0123456789A"
 _LETTER_VALUE = {letter: 10 + index for index, letter in enumerate(ASCII_UPPER)}
 
 
 def compact(text: str) -> str:
-    """Remove spaces and brackets and upper-case.
+    """Remove spaces and brackets (ASCII or full-width) and upper-case.
 
-    >>> compact('ab 987654 (2)')
-    'AB9876542'
+    >>> compact('ab 987654 (2)'), compact('T680851（9）')
+    ('AB9876542', 'T6808519')
     """
     return remove_chars(text, _SEPARATORS).upper()
 

@@ -17,7 +17,7 @@ import hyperscan
 
 from firewall.config import ConfigError
 from firewall.detection.findings import Leaf
-from firewall.detection.rulepack import Boundary
+from firewall.detection.rulepack import Boundary, RecoverStart
 
 SEPARATOR = b"\x00"
 _CUE_BASE = 1 << 20
@@ -41,7 +41,7 @@ class ExpressionSpec(NamedTuple):
     expression: str
     boundary: Boundary
     caseless: bool
-    recover_start_within: int | None = None  # characters; None: Hyperscan tracks the start
+    recover_start: RecoverStart | None = None  # None: Hyperscan tracks where matches start
 
 
 class RawMatch(NamedTuple):
@@ -77,11 +77,20 @@ def _collect(expr_id: int, start: int, end: int, flags: int, hits: Any) -> None:
     hits.append((expr_id, start, end))
 
 
-def expression_flags(spec: ExpressionSpec) -> int:
+def scan_expression(spec: ExpressionSpec) -> bytes:
+    """What the scanning database compiles for an expression: the bounded expression, or for a
+    rule that recovers starts and names a suffix, the suffix with the right boundary only."""
+    if spec.recover_start is not None and spec.recover_start.suffix is not None:
+        right = _EDGES[spec.boundary][1] if spec.boundary is not Boundary.NONE else None
+        return (f"(?:{spec.recover_start.suffix})" + (f"[^{right}]" if right else "")).encode()
+    return _wrap(spec.expression, spec.boundary).encode()
+
+
+def expression_flags(spec: ExpressionSpec, track_start: bool = False) -> int:
     """UTF-8 always; start-of-match tracking unless the rule recovers starts itself."""
     return (
         hyperscan.HS_FLAG_UTF8
-        | (0 if spec.recover_start_within else hyperscan.HS_FLAG_SOM_LEFTMOST)
+        | (hyperscan.HS_FLAG_SOM_LEFTMOST if track_start or spec.recover_start is None else 0)
         | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0)
     )
 
@@ -95,12 +104,14 @@ class StartRecovery:
 
     def __init__(self, specs: dict[int, ExpressionSpec], cache_dir: Path):
         self._reach = {
-            expr_id: 4 * (spec.recover_start_within or 0) + 8  # UTF-8 bytes, boundary characters
+            # UTF-8 bytes, plus the boundary characters on either side
+            expr_id: 4 * spec.recover_start.within + 8
             for expr_id, spec in specs.items()
+            if spec.recover_start is not None
         }
         self._db = compile_database(
             [_wrap(spec.expression, spec.boundary).encode() for spec in specs.values()],
-            [expression_flags(spec._replace(recover_start_within=None)) for spec in specs.values()],
+            [expression_flags(spec, track_start=True) for spec in specs.values()],
             list(specs),
             cache_dir,
             [spec.rule_id for spec in specs.values()],
@@ -132,7 +143,7 @@ class HyperscanBackend:
         ids: list[int] = []
         base = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
         for index, spec in enumerate(specs):
-            expressions.append(_wrap(spec.expression, spec.boundary).encode())
+            expressions.append(scan_expression(spec))
             flags.append(expression_flags(spec))
             ids.append(index)
         for index, word in enumerate(cue_words):
@@ -146,7 +157,7 @@ class HyperscanBackend:
         self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
         self._recovery = StartRecovery(
-            {index: spec for index, spec in enumerate(specs) if spec.recover_start_within}, cache_dir
+            {index: spec for index, spec in enumerate(specs) if spec.recover_start}, cache_dir
         )
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:

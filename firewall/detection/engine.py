@@ -156,7 +156,7 @@ class Detector:
                         expression,
                         compiled.rule.boundary,
                         compiled.rule.caseless,
-                        compiled.rule.recover_start_within,
+                        compiled.rule.recover_start,
                     )
                 )
         cache = cache_dir or _default_cache_dir()

@@ -25,9 +25,9 @@ from firewall.detection.backends import (
     _cue,
     _cue_edges,
     _literal,
-    _wrap,
     compile_database,
     expression_flags,
+    scan_expression,
     trim_span,
 )
 from firewall.detection.words import word_before
@@ -63,9 +63,9 @@ class Prefilter:
         recovered: dict[int, ExpressionSpec] = {}
         for rule in rules:
             spec = rule.spec
-            if spec.recover_start_within:
+            if spec.recover_start:
                 recovered[len(expressions)] = spec
-            expressions.append(_wrap(spec.expression, spec.boundary).encode())
+            expressions.append(scan_expression(spec))
             flags.append(expression_flags(spec))
             kinds.append(("rule", rule))
         for word in cue_words:

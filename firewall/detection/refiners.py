@@ -6,6 +6,7 @@ and whether the leaf's JSON key names the entity; it returns the final spans.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -24,6 +25,10 @@ _NAME_STOP = set(
     "车致于咨询问表称需想因由所曾被无出护话机"
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
+# Cue words that follow a name instead of preceding it (刘桂英先生您好).
+_HONORIFICS = ("先生", "女士", "小姐")
+# Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
+_NAME_DOTS = "·•・"
 
 
 def _stripped_bounds(text: str) -> tuple[int, int]:
@@ -34,7 +39,8 @@ def _stripped_bounds(text: str) -> tuple[int, int]:
 def refine_person_name(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
-    """A keyed leaf must be the name alone; in running text the name starts right after a cue word.
+    """A keyed leaf must be the name alone; in running text the name starts right after a cue word,
+    or ends right before an honorific cue word (先生, 女士, 小姐).
 
     Of the candidates after one cue, only those starting where the name starts (the cue's end, past
     a colon or space) count; the name ends before the first stop character of its given name.
@@ -43,26 +49,63 @@ def refine_person_name(
         lo, hi = _stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
+    honorifics = tuple(word for word in cue_words if word in _HONORIFICS)
+    spans = _names_before_honorifics(text, candidates, honorifics) if honorifics else []
     ends_at: dict[int, list[int]] = {}
     for c in candidates:
-        if c.cue_end is None:
+        # An honorific ends the name before it (张先生和李女士: 和李 follows 先生 but is no name).
+        if c.cue_end is None or text.endswith(honorifics, 0, c.cue_end):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
             continue
-        if c.start == name_start or (c.start < name_start and "·" in text[name_start : c.end]):
+        if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
-    spans = []
     for start, ends in ends_at.items():
         if text[start : start + 2] in _NOT_NAMES:
             continue
         # The given name ends before the first stop character after its first character (after
         # the middle dot for minority names): 胡泽车牌 → 胡泽, 古丽·司马义申请 → 古丽·司马义.
-        dot = text.find("·", start, max(ends))
+        dot = next((at for at in range(start, max(ends)) if text[at] in _NAME_DOTS), -1)
         cut_from = dot + 2 if dot >= 0 else start + 2
         chosen = max((e for e in ends if not any(ch in _NAME_STOP for ch in text[cut_from:e])), default=None)
         if chosen is not None and chosen - start >= 2:
             spans.append((start, chosen))
+    return spans
+
+
+def _has_name_dot(text: str, start: int, end: int) -> bool:
+    return any(dot in text[start:end] for dot in _NAME_DOTS)
+
+
+def _names_before_honorifics(
+    text: str, candidates: Sequence[_Span], honorifics: tuple[str, ...]
+) -> list[tuple[int, int]]:
+    """Names that an honorific follows: 刘桂英先生您好 → 刘桂英, 尊敬的王芳女士 → 王芳.
+
+    Every surname inside the name starts a candidate (刘桂英, 桂英); the name is the longest one
+    that starts where a word can start (the text's start, punctuation, a space or a stop character
+    such as 的 or 请) and whose given name holds no stop character. A surname that is also a stop
+    character (和, 向) yields to a candidate right after it: 你和王芳女士 → 王芳, but 和珅先生 → 和珅.
+    """
+    starts_by_end: dict[int, set[int]] = {}
+    for c in candidates:
+        if c.cue_end is None and text.startswith(honorifics, c.end):
+            starts_by_end.setdefault(c.end, set()).add(c.start)
+    spans = []
+    for end, starts in starts_by_end.items():
+        for start in sorted(starts):
+            if text[start] in _NAME_STOP and start + 1 in starts:
+                continue
+            before = text[start - 1] if start > 0 else ""
+            word_starts = not ("\u4e00" <= before <= "\u9fa5") or before in _NAME_STOP
+            given = text[start + 1 : end]
+            # 小 opens many given names (王小红), so it is a stop character only further on.
+            stopped = given[:1] != "小" and given[:1] in _NAME_STOP
+            stopped = stopped or any(ch in _NAME_STOP for ch in given[1:])
+            if word_starts and not stopped and text[start : start + 2] not in _NOT_NAMES:
+                spans.append((start, end))
+                break
     return spans
 
 
@@ -78,18 +121,31 @@ _NOT_NAME_WORDS = """
 正在 通过 关于 安装 安全 明天 时间 方便 华为 任何 全部 平台 程序
 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件
 来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色
-金色 马上 向您 于今 于本 和您 和我 吉利 明确
+金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴
+但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
+方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
-# Characters an address is written with, and the tokens it may end on (a road, a number, a room).
+# Characters an address is written with, and the tokens it may end on (a road, a number, a room);
+# traditional forms too (鎮, 號, 樓: Taiwan and Hong Kong addresses).
 _ADDRESS_CHARS = set("#-－()（）·/ ")
-_ADDRESS_END_CHARS = set("路街道巷弄村镇乡组苑庄屯院")
+_ADDRESS_END_CHARS = set("路街道巷弄村镇乡组苑庄屯院鎮鄉")
 # These end an address only after a number or a block letter (88号, A座, 5单元), never in 手机号.
-_ADDRESS_UNIT_CHARS = set("号栋幢座楼层室")
+_ADDRESS_UNIT_CHARS = set("号栋幢座楼层室號棟樓層")
 _ADDRESS_END_WORDS = ("小区", "单元", "大厦", "花园", "公寓", "广场", "胡同", "大道", "中心")
 _ADDRESS_MAX_CHARS = 60
+# A room or unit number written without 室 right after a building or unit token (3栋905, 2单元
+# 301, 8号楼1203): the whole number run, at most 6 characters, so a glued phone number is not one.
+_ROOM_AFTER = ("栋", "幢", "座", "楼", "号", "单元", "棟", "樓", "號", "單元")
+_ROOM_PART = r"(?:[0-9]{1,5}[A-Za-z]?|[A-Za-z][0-9]{1,5})"
+_ROOM = re.compile(rf"{_ROOM_PART}(?:[-#]{_ROOM_PART}){{0,2}}(?:室|号|號|(?![0-9A-Za-z]))")
+# Building-unit-room written with dashes (万科城22-5-2548) or building#room (2#847); the digits
+# around it rule out dates and phone numbers.
+_BUILDING_ROOM = re.compile(r"(?<![0-9\-－#])[0-9]{1,3}(?:[-－][0-9]{1,3}[-－]|#)[0-9]{2,5}(?![0-9\-－#])")
+# Said after a cue word before the address itself (家住在, 地址在): not part of it.
+_AFTER_CUE = "在"
 
 
 def _is_address_char(char: str) -> bool:
@@ -118,7 +174,16 @@ def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> 
             or text.endswith(_ADDRESS_END_WORDS, anchor_end, position)
         ) and (seen_digit or not need_number):
             end = position
-    return end if end is None else _with_postcode(text, end)
+    # A building-unit-room number ends an address too, wherever it lies within address characters.
+    for number in _BUILDING_ROOM.finditer(text, anchor_end, position):
+        end = max(end or 0, number.end())
+    if end is None:
+        return None
+    if text.endswith(_ROOM_AFTER, anchor_end, end):
+        room = _ROOM.match(text, end)
+        if room is not None:
+            end = room.end()
+    return _with_postcode(text, end)
 
 
 def _with_postcode(text: str, end: int) -> int:
@@ -145,6 +210,8 @@ def refine_address(
         start, anchor_end, is_cue = c.start, c.end, text[c.start : c.end] in cue_words
         if is_cue:
             start = anchor_end = _skip_separators(text, anchor_end)
+            if text.startswith(_AFTER_CUE, start):
+                start = anchor_end = start + len(_AFTER_CUE)
         end = _grow_address(text, start, anchor_end, need_number=is_cue)
         if end is not None and end - start >= 4:
             spans.append((start, end))

@@ -77,6 +77,20 @@ class Context(_Strict):
     required: bool = False  # without context the rule never reports
 
 
+class RecoverStart(_Strict):
+    """Find a rule's matches by their end first, then their start.
+
+    Hyperscan's start-of-match tracking makes the whole database several times slower when an
+    expression opens with an unbounded repeat (an email's local part). Such a rule has Hyperscan
+    report only where matches end — scanning for ``suffix`` alone when given, a part every match
+    ends with (``@domain.tld``) — and a small second database confirms the whole expression over at
+    most ``within`` characters before each end, where the match starts.
+    """
+
+    within: int = Field(ge=8, le=1024)  # the longest match, in characters
+    suffix: str | None = None
+
+
 class Examples(_Strict):
     match: tuple[str, ...] = ()
     no_match: tuple[str, ...] = ()
@@ -93,11 +107,7 @@ class Rule(_Strict):
     validator: str | None = None
     refine: Refiner | None = None
     confidence: float = Field(0.8, ge=0.0, le=1.0)
-    # Hyperscan's start-of-match tracking makes the whole database several times slower when an
-    # expression opens with an unbounded repeat (an email's local part). Such a rule sets this:
-    # Hyperscan then reports only where matches end, and the start is found again by rescanning at
-    # most this many characters before each end (the longest match the rule can make).
-    recover_start_within: int | None = Field(None, ge=8, le=1024)
+    recover_start: RecoverStart | None = None
     context: Context = Field(default_factory=Context)
     description: str = ""
     examples: Examples = Field(default_factory=Examples)

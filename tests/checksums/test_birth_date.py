@@ -25,6 +25,10 @@ from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, Inval
         "1990年1月2号",
         "1990-1-02",
         " 1990/01/02 ",
+        "1990-01-02T00:00:00",  # a datetime serialised by JSON encoders and Faker
+        "1990-01-02T00:00:00.000Z",
+        "1990-01-02T08:30+08:00",
+        "1990-01-02 00:00:00",
     ],
 )
 def test_accepted_forms(text: str) -> None:
@@ -51,7 +55,11 @@ def test_accepted_forms(text: str) -> None:
         ("１９９０-01-02", InvalidFormat),
         ("1990", InvalidFormat),
         ("", InvalidFormat),
-        ("1990-01-02T00:00:00", InvalidLength),
+        ("1990-01-02T0:00:00", InvalidLength),  # not an ISO time: the text stays too long
+        ("1990-01-02T00:00:00 UTC", InvalidLength),
+        ("1990-01-02  00:00:00", InvalidLength),
+        ("1990/01/02T00:00:00", InvalidLength),
+        ("1990-02-30T00:00:00", InvalidComponent),
     ],
 )
 def test_near_misses(text: str, error: type[Exception]) -> None:
@@ -105,6 +113,8 @@ def test_every_form_round_trips(born: date) -> None:
         f"{y}.{m:02d}.{d}",
         f"{y}{m:02d}{d:02d}",
         f"{y}年{m}月{d}日",
+        f"{born.isoformat()}T00:00:00",
+        f"{born.isoformat()}T12:34:56.789+08:00",
     ):
         assert parse_birth_date(text) == born
 

@@ -24,6 +24,9 @@ from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, Inval
         ("0391-2345678", "03912345678"),  # Jiaozuo, 7-digit local numbers
         ("0754-2345678", "07542345678"),  # Shantou accepts 7 and 8 digits
         ("0754-23456789", "075423456789"),
+        ("（0757）8566077", "07578566077"),  # full-width brackets, as Chinese text writes them
+        ("0898—77327878", "089877327878"),  # em dash
+        ("0471–5727354", "04715727354"),  # en dash
     ],
 )
 def test_valid_numbers(text: str, compact: str) -> None:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from firewall.checksums import cn_uscc
+from firewall.checksums import cn_uscc, cn_uscc_final_check
 from firewall.checksums.exceptions import (
     InvalidChecksum,
     InvalidComponent,
@@ -131,3 +131,42 @@ def test_any_single_character_change_is_detected(
     replacement = data.draw(st.sampled_from(cn_uscc.ALPHABET.replace(code[position], "")))
     changed = code[:position] + replacement + code[position + 1 :]
     assert not cn_uscc.is_valid(changed)
+
+
+# ------------------------------------------------------------------ final check character only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Y1440106MAM6MMYGEA",  # from a generator that computes only the final character
+        "31530102MANQRDP4L7",
+        "y1440106mam6mmygea",
+        *REAL,
+    ],
+)
+def test_final_check_only_accepts_codes_whose_organisation_check_fails(text: str) -> None:
+    assert cn_uscc_final_check.validate(text) == text.upper()
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("Y1440106MAM6MMYGEB", InvalidChecksum),
+        ("Y144010AMAM6MMYGEA", InvalidFormat),
+        ("Y1440106MAM6MMYGE", InvalidLength),
+        (make_code("B1", "110000", "60003734"), InvalidComponent),
+    ],
+)
+def test_final_check_only_still_rejects_everything_else(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        cn_uscc_final_check.validate(text)
+    assert not cn_uscc_final_check.is_valid(text)
+
+
+@given(prefix=prefixes, region=regions, body9=st.text(alphabet=cn_uscc.ALPHABET, min_size=9, max_size=9))
+def test_final_check_only_accepts_any_organisation_code(prefix: str, region: str, body9: str) -> None:
+    first17 = prefix + region + body9
+    code = first17 + uscc_check(first17)
+    assert cn_uscc_final_check.is_valid(code)
+    assert cn_uscc.is_valid(code) is (org_check(body9[:8]) == body9[8])

@@ -26,6 +26,9 @@ def check_char(letters: str, digits: str) -> str:
         "A1234563",
         "a123456(3)",
         "A 123456 (3)",
+        "A123456 (3)",
+        "A123456（3）",  # full-width brackets
+        "A123456 （3）",
         "C668668(9)",
         "AB987654(" + check_char("AB", "987654") + ")",
         "Z" + "000000" + check_char("Z", "000000"),

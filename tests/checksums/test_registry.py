@@ -22,6 +22,7 @@ KNOWN_GOOD = {
     "luhn": "4111 1111 1111 1111",
     "cn_bank_card": "6222 0212 3456 7890 128",
     "cn_uscc": "91110000600037341L",
+    "cn_uscc_final_check": "Y1440106MAM6MMYGEA",
     "hk_id": "A123456(3)",
     "tw_id": "A123456789",
     "vin": "1M8GDM9AXKP042788",
@@ -34,6 +35,7 @@ KNOWN_GOOD = {
     "mac": "00:1a:2b:3c:4d:5e",
     "email": "zhang.wei@example.com.cn",
     "geo_coord": "39.9042,116.4074",
+    "geo_coord_world": "21.400447°N, 118.908154°E",
     "date_of_birth": "1990-01-02",
     "alipay_id": "2088102030405060",
 }

@@ -92,6 +92,70 @@ def test_free_text_name_needs_a_cue_close_before_it() -> None:
     assert refine_person_name("收货人张伟", [_Span(2, 4, cue_end=3)], False, ()) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("刘桂英先生您好", ["刘桂英"]),
+        ("尊敬的王芳女士：您的订单已发货", ["王芳"]),
+        ("请欧阳娜娜小姐到前台", ["欧阳娜娜"]),
+        ("王小红小姐您好", ["王小红"]),  # 小 may open a given name
+        ('{"remark": "周宇先生您好"}', ["周宇"]),
+        ("收货人：张伟先生", ["张伟"]),
+        ("张先生和李女士", []),  # 和李 follows an honorific but is not a name
+        ("各位女士们先生们", []),
+        ("王先生您好", []),  # a surname alone
+        ("感谢张伟先生", []),  # the name must start where a word can start
+        ("你和王芳女士一起来", ["王芳"]),  # 和 is a surname, but here it means "and"
+        ("和珅先生", ["和珅"]),
+    ],
+)
+def test_a_name_right_before_an_honorific_is_reported_without_it(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
+def test_honorific_names_take_the_longest_candidate_that_starts_a_word() -> None:
+    text = "请刘桂英先生"  # 刘 and 桂 are both surnames; 请 ends a word, 刘 does not
+    candidates = [_Span(1, 4), _Span(2, 4), _Span(1, 3)]
+    assert refine_person_name(text, candidates, False, ("先生",)) == [(1, 4)]
+    # Without an honorific among the rule's cue words the same candidates are no name.
+    assert refine_person_name(text, candidates, False, ("收货人",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("联系方式：13812345678", []),
+        ('{"name": "吐尔逊・买买提"}', ["吐尔逊・买买提"]),  # U+30FB as the middle dot
+    ],
+)
+def test_contact_words_and_other_middle_dots(detector: Detector, text: str, names: list[str]) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    ("payload", "names"),
+    [
+        ('{"patient_name": "张华"}', ["张华"]),
+        ('{"passenger_name": "李娜"}', ["李娜"]),
+        ('{"applicant_name": "李帆"}', ["李帆"]),
+        ('{"emergency_contact": "赵芳"}', ["赵芳"]),
+        ('{"account_name": "刘桂英"}', ["刘桂英"]),
+        ('{"app_name": "高德"}', []),
+        ('{"name_en": "王伟"}', []),
+        ('{"name": "傅雷"}', ["傅雷"]),  # surnames added to the lexicon: mainland top 100
+        ('{"姓名": "洪秀全"}', ["洪秀全"]),
+        ('{"姓名": "連志明"}', ["連志明"]),  # Taiwan, traditional script
+        ('{"姓名": "張簡美玲"}', ["張簡美玲"]),  # Taiwan compound surname
+    ],
+)
+def test_keyed_names_under_person_keys_and_added_surnames(
+    detector: Detector, payload: str, names: list[str]
+) -> None:
+    assert _names(detector, payload) == names
+
+
 # ------------------------------------------------------------------------- addresses
 
 
@@ -137,6 +201,38 @@ def test_building_numbers_written_with_hao_lou_end_the_address(
     detector: Detector, text: str, address: str
 ) -> None:
     assert _addresses(detector, text) == [address]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("收货地址：突泉县人民路271号锦绣华庭3栋905", "突泉县人民路271号锦绣华庭3栋905"),
+        ("送至新余市渝水区万科城22-5-2548，放门卫", "新余市渝水区万科城22-5-2548"),
+        ("寄到咸宁市通山县建设大道872号万科城2#847，谢谢", "咸宁市通山县建设大道872号万科城2#847"),
+        ("北京市朝阳区建国路88号8号楼1203", "北京市朝阳区建国路88号8号楼1203"),
+        ("我家住在光化七条127号", "光化七条127号"),  # 在 belongs to the cue, not the address
+        ("收货地址：342 員林南路6號8樓", "342 員林南路6號8樓"),  # traditional 號, 樓
+        ('{"location": "永定门外街199号"}', "永定门外街199号"),
+    ],
+)
+def test_rooms_after_buildings_dashed_numbers_and_traditional_tokens(
+    detector: Detector, text: str, address: str
+) -> None:
+    assert _addresses(detector, text) == [address]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("北京市朝阳区建国路88号13812345678", "北京市朝阳区建国路88号"),  # a glued phone is no room
+        ("北京市朝阳区建国路88号 100022", "北京市朝阳区建国路88号 100022"),  # a postcode still is kept
+        ("上海市浦东新区2024-01-02到货", None),  # a date is no building-unit-room
+    ],
+)
+def test_room_numbers_stop_at_phone_numbers_and_dates(
+    detector: Detector, text: str, address: str | None
+) -> None:
+    assert _addresses(detector, text) == ([address] if address else [])
 
 
 def test_keyed_address_is_the_whole_value(detector: Detector) -> None:
