@@ -49,6 +49,7 @@ class Prefilter:
         key_terms: Sequence[str],
         key_is_gated: Callable[[str, str | None], bool],
         parent_may_veto: Callable[[str], bool],
+        keyed_value_may_find: Callable[[str, str | None, str], bool],
         cache_dir: Path,
     ):
         # Always a full scan: a number with an exponent (1.3812345678e10 is scanned as the digits
@@ -93,6 +94,7 @@ class Prefilter:
         self._kinds = kinds
         self._key_is_gated = key_is_gated
         self._parent_may_veto = parent_may_veto
+        self._keyed_value_may_find = keyed_value_may_find
         # raw key -> verdict, or None when the verdict depends on the enclosing object's key
         self._checked_keys: dict[bytes, bool | None] = {}
         self._checked_pairs: dict[tuple[bytes, bytes | None], bool] = {}
@@ -135,28 +137,35 @@ class Prefilter:
         return self._rule_needs_scan(rule, expr_id, buffer, start, end)
 
     def _key_needs_scan(self, buffer: bytes, end: int) -> bool:
-        """Whether a JSON key (its colon ends at ``end``) speaks for a gated rule."""
+        """Whether a JSON key (its colon ends at ``end``) and its value may make a finding.
+
+        The key must speak for a gated rule (given its enclosing object: merchant.name is not a
+        person's name), and its value must hold a match of one of those rules that validates.
+        """
         closing = buffer.rindex(b'"', 0, end)
         opening = buffer.rindex(b'"', 0, closing)
         raw_key = buffer[opening + 1 : closing]
         if len(self._checked_keys) > 50_000:
             self._checked_keys.clear()
             self._checked_pairs.clear()
+        key = raw_key.decode("utf-8", "replace")
         if raw_key not in self._checked_keys:
-            key = raw_key.decode("utf-8", "replace")
             gated = self._key_is_gated(key, None)
             self._checked_keys[raw_key] = None if gated and self._parent_may_veto(key) else gated
         verdict = self._checked_keys[raw_key]
-        if verdict is not None:
-            return verdict
-        # merchant.name is not a person's name: the verdict needs the enclosing object's key.
-        parent = enclosing_key(buffer, opening)
-        pair = (raw_key, parent)
-        if pair not in self._checked_pairs:
-            self._checked_pairs[pair] = parent == _UNKNOWN or self._key_is_gated(
-                raw_key.decode("utf-8", "replace"), parent.decode("utf-8", "replace") if parent else None
-            )
-        return self._checked_pairs[pair]
+        parent: bytes | None = None
+        if verdict is None:
+            parent = enclosing_key(buffer, opening)
+            if parent == _UNKNOWN:
+                return True
+            pair = (raw_key, parent)
+            if pair not in self._checked_pairs:
+                self._checked_pairs[pair] = self._key_is_gated(key, parent.decode() if parent else None)
+            verdict = self._checked_pairs[pair]
+        if not verdict:
+            return False
+        value = _scalar_after(buffer, end)
+        return value is None or self._keyed_value_may_find(key, parent.decode() if parent else None, value)
 
     def _rule_needs_scan(
         self, rule: PrefilterRule, expr_id: int, buffer: bytes, start: int, end: int
@@ -178,6 +187,23 @@ class Prefilter:
             text = buffer[lo:end].decode("utf-8", "replace")
             return not word_before(text, rule.deny_words, len(text) - (end - start), rule.window)
         return True
+
+
+_INTEGER = re.compile(rb"-?[0-9]+")
+
+
+def _scalar_after(buffer: bytes, colon_end: int) -> str | None:
+    """The string or integer value after a key's colon, as the walk's leaf text; None for anything
+    else (an object, an array, a float whose text the walk may write differently)."""
+    position = colon_end
+    while buffer[position : position + 1] in (b" ", b"\t", b"\r", b"\n"):
+        position += 1
+    if buffer[position : position + 1] == b'"':
+        return buffer[position + 1 : buffer.index(b'"', position + 1)].decode("utf-8", "replace")
+    number = _INTEGER.match(buffer, position)
+    if number is None or buffer[number.end() : number.end() + 1] in (b".", b"e", b"E"):
+        return None
+    return str(int(number.group()))
 
 
 def _without_escapes(payload: bytes) -> bytes | None:

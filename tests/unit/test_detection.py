@@ -219,9 +219,12 @@ def test_prefilter_never_hides_a_finding_in_generated_events(detector: Detector)
     assert hidden == []
 
 
-_PI_VALUES = [value for _, _, value in POSITIVES] + ["13812345678", "110105 19491231 002X"]
+_PI_VALUES = [value for _, _, value in POSITIVES] + [
+    "13812345678", "110105 19491231 002X", "6011111111111117", "40.7128, -74.0060", "110105491231002",
+]
 _KEYS = st.sampled_from(["tel", "mobile", "remark", "备注", "qq", "wechat", "name", "姓名",
-                         "address", "id_card", "imei", "birthday", "lat", "passport", "data"])
+                         "address", "id_card", "imei", "birthday", "lat", "passport", "data",
+                         "uscc", "税号", "card_no", "location", "hkid", "legacy_id_no"])
 _FIELD_VALUES = st.one_of(
     st.sampled_from(_PI_VALUES),
     st.builds(lambda a, v, b: a + v + b, st.text(max_size=8), st.sampled_from(_PI_VALUES),
@@ -258,7 +261,9 @@ def test_utf16_json_is_never_cleared_by_the_prefilter(detector: Detector) -> Non
     assert parse_payload(payload).kind is PayloadKind.BINARY
 
 
-_NESTED_KEYS = st.sampled_from(["name", "姓名", "merchant", "receiver", "shop", "items", "tel", "data"])
+_NESTED_KEYS = st.sampled_from(
+    ["name", "姓名", "merchant", "receiver", "shop", "items", "tel", "data", "uscc", "card_no", "imei"]
+)
 _DOCUMENTS = st.recursive(
     _FIELD_VALUES | st.none() | st.booleans(),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(_NESTED_KEYS, children, max_size=4),
@@ -309,6 +314,14 @@ def test_prefilter_clears_names_of_merchants_but_not_of_people(detector: Detecto
     person = {"order_id": "A1", "receiver": {"id": 7, "name": "张伟"}}
     assert not detector.has_candidates(json.dumps(merchant, ensure_ascii=False).encode())
     assert detector.has_candidates(json.dumps(person, ensure_ascii=False).encode())
+
+
+def test_prefilter_checks_the_value_under_a_key_that_gates_a_validated_rule(detector: Detector) -> None:
+    """A card key alone does not send an event down the full path; a Luhn-valid value under it does."""
+    assert detector.has_candidates(b'{"order": {"card_no": "6011111111111117"}}')
+    assert not detector.has_candidates(b'{"order": {"card_no": "6011111111111118"}}')
+    assert not detector.has_candidates(b'{"merchant": {"uscc": "91350100M000100Y40"}}')
+    assert detector.has_candidates(b'{"merchant": {"uscc": "91350100M000100Y43"}}')
 
 
 def test_prefilter_clears_ascii_escaped_json_with_nothing_to_find(detector: Detector) -> None:
