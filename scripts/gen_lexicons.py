@@ -15,7 +15,9 @@ import stdnum
 
 LOC = Path(stdnum.__file__).parent / "cn" / "loc.dat"
 OUT = Path(__file__).resolve().parent.parent / "patterns" / "lexicons" / "cn_regions.txt"
-_NAME = re.compile(r'(?:province|county)="(?:\[(\d*)-(\d*)\])?([^"]+)"')
+_ATTRIBUTE = re.compile(r'(?:province|county)="([^"]+)"')
+# One name, or its history: "[-1980]旅大市,[1981-]大连市" (the current name has an open end year).
+_ENTRY = re.compile(r"(?:\[(\d*)-(\d*)\])?([^,\[]+)")
 _SUFFIXES = (
     "自治区",
     "特别行政区",
@@ -36,10 +38,12 @@ _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区�
 def current_names() -> set[str]:
     names: set[str] = set()
     for line in LOC.read_text(encoding="utf-8").splitlines():
-        for _start, end, name in _NAME.findall(line):
-            if end or name in _PLACEHOLDERS:
-                continue  # retired, or not a place
-            names.add(name)
+        for attribute in _ATTRIBUTE.findall(line):
+            for _start, end, name in _ENTRY.findall(attribute):
+                name = name.strip()
+                if end or not name or name in _PLACEHOLDERS:
+                    continue  # retired, or not a place
+                names.add(name)
     return names
 
 
