@@ -177,7 +177,7 @@ class Detector:
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
             lambda key, parent: bool(self._rules_for_key(key, parent).gated),
             lambda key: any(self._rules[i].parent_excludes for i in self._rules_for_key(key, None).gated),
-            self._keyed_value_may_find,
+            lambda leaves: any(self.scan_documents([leaves])[0]),
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
@@ -297,21 +297,6 @@ class Detector:
                 self._key_cache.clear()
             self._key_cache[(key, parent)] = cached
         return cached
-
-    def _keyed_value_may_find(self, key: str, parent: str | None, value: str) -> bool:
-        """Whether the gated rules ``key`` speaks for could report in ``value`` (the prefilter's
-        check on a keyed leaf): a match of one of them that validates. A rule without a validator,
-        or with a refiner that decides the span itself, always could."""
-        gated = self._rules_for_key(key, parent).gated
-        if any(self._rules[i].validate is None or self._rules[i].rule.refine is not None for i in gated):
-            return True
-        leaf = fold_fullwidth(Leaf("$", key, value, parent))
-        matches, _ = self._gated.scan([leaf])
-        for match in matches:
-            validate = self._rules[match.rule].validate
-            if match.rule in gated and validate is not None and validate(leaf.text[match.start : match.end]):
-                return True
-        return False
 
     def _gated_pieces(
         self,

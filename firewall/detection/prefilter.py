@@ -1,11 +1,14 @@
 """The prefilter: one Hyperscan pass over a payload's raw bytes that clears events with no PI.
 
 Most outbound events carry no PI, but nearly all carry something PI-shaped: 18-digit order numbers
-look like cards and credit codes, ``shop_name`` contains ``name``. A pure regex prefilter would send
-them all down the full path (JSON decode, walk, scan). This one validates as it goes: a candidate
-counts only if its rule's validator accepts the raw slice, and a key name only if the detector's own
-key logic says the key speaks for a gated rule. It never clears an event the full scan would flag:
-the raw JSON text equals the decoded text wherever it holds no backslash, and any backslash counts.
+look like cards and credit codes, ``shop_name`` contains ``name``, support texts say 客户. A pure
+regex prefilter would send them all down the full path (JSON decode, walk, scan). This one
+validates as it goes: a candidate counts only if its rule's validator accepts the raw slice. Keys
+that speak for a context-only rule (given their enclosing object) and trigger cue words only gate
+rules, so the one leaf each concerns is read from the raw text and handed to the detector itself
+once the pass is through. It never clears an event the full scan would flag: in JSON without
+escapes the raw text of a string is its decoded text (escaped JSON is written again without them
+first), and whatever cannot be read exactly (text, array items, floats) takes the full path.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import hyperscan
 import orjson
@@ -25,11 +28,13 @@ from firewall.detection.backends import (
     _cue,
     _cue_edges,
     _literal,
+    _trim,
     compile_database,
     expression_flags,
     scan_expression,
     trim_span,
 )
+from firewall.detection.findings import Leaf
 from firewall.detection.words import word_before
 
 
@@ -49,7 +54,7 @@ class Prefilter:
         key_terms: Sequence[str],
         key_is_gated: Callable[[str, str | None], bool],
         parent_may_veto: Callable[[str], bool],
-        keyed_value_may_find: Callable[[str, str | None, str], bool],
+        leaves_have_findings: Callable[[list[Leaf]], bool],
         cache_dir: Path,
     ):
         # Always a full scan: a number with an exponent (1.3812345678e10 is scanned as the digits
@@ -71,8 +76,8 @@ class Prefilter:
             kinds.append(("rule", rule))
         for word in cue_words:
             expressions.append(_cue(word).encode())
-            flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH)
-            kinds.append(("stop", _cue_edges(word)))
+            flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS)
+            kinds.append(("cue", (len(word.encode()), _cue_edges(word)[1])))
         for term in key_terms:
             # A whole quoted JSON key containing the term, then its colon. No start-of-match
             # tracking (it made the prefilter 6x slower): the key lies between the last two quotes.
@@ -94,7 +99,9 @@ class Prefilter:
         self._kinds = kinds
         self._key_is_gated = key_is_gated
         self._parent_may_veto = parent_may_veto
-        self._keyed_value_may_find = keyed_value_may_find
+        self._leaves_have_findings = leaves_have_findings
+        self._cue_starts: list[int] = []  # trigger cues seen by the scan in hand
+        self._leaves_to_check: dict[int, Leaf] = {}  # by the offset of the leaf's opening quote
         # raw key -> verdict, or None when the verdict depends on the enclosing object's key
         self._checked_keys: dict[bytes, bool | None] = {}
         self._checked_pairs: dict[tuple[bytes, bytes | None], bool] = {}
@@ -117,13 +124,21 @@ class Prefilter:
             except UnicodeDecodeError:
                 return True  # not text: the full path decides (it quarantines binary)
         buffer = SEPARATOR + payload + SEPARATOR
+        self._cue_starts.clear()
+        self._leaves_to_check.clear()
         try:
             self._database.scan(
                 buffer, match_event_handler=self._on_match, context=buffer, scratch=self._scratch
             )
         except hyperscan.ScanTerminated:
             return True
-        return False
+        if not (self._cue_starts or self._leaves_to_check):
+            return False
+        # Keys and cue words only gate rules; whether they make a finding is a question about the
+        # one leaf they concern, answered by the detector itself on that leaf alone.
+        return not self._cue_leaves(buffer, payload) or self._leaves_have_findings(
+            list(self._leaves_to_check.values())
+        )
 
     def _on_match(self, expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
         """True stops the scan: this hit may be a finding, so the event needs the full path."""
@@ -131,17 +146,21 @@ class Prefilter:
         kind, data = self._kinds[expr_id]
         if kind == "stop":
             return True
+        if kind == "cue":  # its leaf is checked once the scan is through
+            length, guarded_right = cast(tuple[int, bool], data)
+            # No start-of-match tracking: the cue ends before its right guard character, if any.
+            cue_end = _trim(buffer, end, end, (False, True))[1] if guarded_right else end
+            self._cue_starts.append(cue_end - length)
+            return False
         if kind == "key":
             return self._key_needs_scan(buffer, end)
         rule: PrefilterRule = data  # type: ignore[assignment]
         return self._rule_needs_scan(rule, expr_id, buffer, start, end)
 
     def _key_needs_scan(self, buffer: bytes, end: int) -> bool:
-        """Whether a JSON key (its colon ends at ``end``) and its value may make a finding.
-
-        The key must speak for a gated rule (given its enclosing object: merchant.name is not a
-        person's name), and its value must hold a match of one of those rules that validates.
-        """
+        """Whether a JSON key (its colon ends at ``end``) speaks for a gated rule, given its
+        enclosing object (merchant.name is not a person's name). If it does, its value is checked
+        once the scan is through; a value that is not a string or an integer stops the scan."""
         closing = buffer.rindex(b'"', 0, end)
         opening = buffer.rindex(b'"', 0, closing)
         raw_key = buffer[opening + 1 : closing]
@@ -165,7 +184,39 @@ class Prefilter:
         if not verdict:
             return False
         value = _scalar_after(buffer, end)
-        return value is None or self._keyed_value_may_find(key, parent.decode() if parent else None, value)
+        if value is None:
+            return True
+        self._leaves_to_check[opening] = Leaf("$", key, value, parent.decode() if parent else None)
+        return False
+
+    def _cue_leaves(self, buffer: bytes, payload: bytes) -> bool:
+        """Add the leaves holding trigger cues to those to check; False when one cannot be read
+        exactly as the walk makes it (not JSON, an array item, a key too far back)."""
+        if not self._cue_starts:
+            return True
+        try:
+            orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return False  # text, or an integer beyond 64 bits: the full path reads it
+        for position in self._cue_starts:
+            if buffer.count(b'"', 0, position) % 2 == 0:
+                return False  # not inside a string
+            opening = buffer.rindex(b'"', 0, position)
+            closing = buffer.index(b'"', position)
+            if buffer[closing + 1 : closing + 65].lstrip(b" \t\r\n").startswith(b":"):
+                continue  # a cue inside a key: keys are context, never scanned as text
+            key = _KEY_BEFORE.search(buffer, max(0, opening - 256), opening)
+            if key is None:
+                return False  # an array item or the top level
+            parent = enclosing_key(buffer, key.start())
+            if parent == _UNKNOWN:
+                return False
+            text = buffer[opening + 1 : closing].decode("utf-8", "replace")
+            self._leaves_to_check.setdefault(
+                key.start(),
+                Leaf("$", key.group(1).decode(), text, parent.decode() if parent is not None else None),
+            )
+        return True
 
     def _rule_needs_scan(
         self, rule: PrefilterRule, expr_id: int, buffer: bytes, start: int, end: int

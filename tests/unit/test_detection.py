@@ -324,6 +324,22 @@ def test_prefilter_checks_the_value_under_a_key_that_gates_a_validated_rule(dete
     assert detector.has_candidates(b'{"merchant": {"uscc": "91350100M000100Y43"}}')
 
 
+@pytest.mark.parametrize(
+    ("payload", "needs_scan"),
+    [
+        ('{"note": "客户反馈物流太慢"}', False),  # a cue word, but no name after it
+        ('{"note": "收货人：张伟"}', True),
+        ('{"收货人": "ok", "status": 1}', False),  # a cue inside a key; the value is no name
+        ('{"items": ["收货人：张伟"]}', True),  # an array item: not read from the raw text
+        ("收货人：张伟", True),  # text, not JSON
+    ],
+)
+def test_prefilter_asks_the_detector_about_the_leaf_a_cue_word_is_in(
+    detector: Detector, payload: str, needs_scan: bool
+) -> None:
+    assert detector.has_candidates(payload.encode()) is needs_scan
+
+
 def test_prefilter_clears_ascii_escaped_json_with_nothing_to_find(detector: Detector) -> None:
     """json.dumps writes Han text as \\uXXXX by default: such events need not all take the full path."""
     clean = json.dumps({"status": "已发货", "remark": "谢谢"}).encode()
