@@ -64,7 +64,7 @@ def _stage_costs(detector: Detector, payloads: list[bytes]) -> tuple[dict[str, f
 
         setattr(owner, attribute, wrapper)
 
-    timed(detector._prefilter, "needs_scan", "prefilter over raw bytes")
+    timed(detector._prefilter, "check", "prefilter over raw bytes")
     timed(engine, "parse_payload", "orjson decode + walk")
     timed(detector._main, "scan", "main database + hit mapping")
     timed(detector, "_candidates", "validators and context")

@@ -177,7 +177,6 @@ class Detector:
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
             lambda key, parent: bool(self._rules_for_key(key, parent).gated),
             lambda key: any(self._rules[i].parent_excludes for i in self._rules_for_key(key, None).gated),
-            lambda leaves: any(self.scan_documents([leaves])[0]),
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
@@ -210,12 +209,11 @@ class Detector:
             return self._scan_parsed(payloads, max_bytes)
 
     def _scan_parsed(self, payloads: Sequence[bytes], max_bytes: int | None) -> list[Scanned]:
-        prefilter = self.backend_name == "hyperscan"  # the re baseline scans everything
+        full_path = self._full_path_needed(payloads, max_bytes)
         kinds: list[tuple[PayloadKind, Any]] = []
         documents: list[list[Leaf]] = []
-        for payload in payloads:
-            too_large = max_bytes is not None and len(payload) > max_bytes
-            if too_large or (prefilter and not self._prefilter.needs_scan(payload)):
+        for payload, needed in zip(payloads, full_path, strict=True):
+            if not needed:
                 kinds.append((PayloadKind.JSON, None))
                 documents.append([])
                 continue
@@ -262,7 +260,26 @@ class Detector:
 
     def has_candidates(self, payload: bytes) -> bool:
         """Cheap check over raw bytes: False means the payload certainly has no finding."""
-        return self._prefilter.needs_scan(payload)
+        return self._full_path_needed([payload], None)[0]
+
+    def _full_path_needed(self, payloads: Sequence[bytes], max_bytes: int | None) -> list[bool]:
+        """Per payload, whether it needs decoding and the full scan (oversize ones never get it).
+
+        The prefilter clears most payloads outright; for some it names the leaves a key or cue word
+        gates, and those leaves of the whole batch are scanned in one call.
+        """
+        if self.backend_name != "hyperscan":  # the re baseline scans everything
+            return [max_bytes is None or len(payload) <= max_bytes for payload in payloads]
+        verdicts = [
+            False if max_bytes is not None and len(payload) > max_bytes else self._prefilter.check(payload)
+            for payload in payloads
+        ]
+        gated = [(index, leaves) for index, leaves in enumerate(verdicts) if isinstance(leaves, list)]
+        if gated:
+            found = self.scan_documents([leaves for _, leaves in gated])
+            for (index, _), findings in zip(gated, found, strict=True):
+                verdicts[index] = bool(findings)
+        return [verdict is True for verdict in verdicts]
 
     def raw_scan_bytes(self, buffer: bytes) -> int:
         """Scan raw bytes with the main database; the number of matches (the scan ceiling)."""

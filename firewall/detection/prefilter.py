@@ -54,7 +54,6 @@ class Prefilter:
         key_terms: Sequence[str],
         key_is_gated: Callable[[str, str | None], bool],
         parent_may_veto: Callable[[str], bool],
-        leaves_have_findings: Callable[[list[Leaf]], bool],
         cache_dir: Path,
     ):
         # Always a full scan: a number with an exponent (1.3812345678e10 is scanned as the digits
@@ -99,15 +98,15 @@ class Prefilter:
         self._kinds = kinds
         self._key_is_gated = key_is_gated
         self._parent_may_veto = parent_may_veto
-        self._leaves_have_findings = leaves_have_findings
         self._cue_starts: list[int] = []  # trigger cues seen by the scan in hand
         self._leaves_to_check: dict[int, Leaf] = {}  # by the offset of the leaf's opening quote
         # raw key -> verdict, or None when the verdict depends on the enclosing object's key
         self._checked_keys: dict[bytes, bool | None] = {}
         self._checked_pairs: dict[tuple[bytes, bytes | None], bool] = {}
 
-    def needs_scan(self, payload: bytes) -> bool:
-        """False only when the payload certainly has no finding."""
+    def check(self, payload: bytes) -> bool | list[Leaf]:
+        """True: the payload needs the full path. False: it certainly has no finding. Leaves: it
+        has none unless one of these leaves has one (the caller asks the detector, in batches)."""
         if b"\x00" in payload:
             return True  # UTF-16/32 or binary: the full path quarantines it as unreadable
         if b"\\" in payload:
@@ -135,10 +134,10 @@ class Prefilter:
         if not (self._cue_starts or self._leaves_to_check):
             return False
         # Keys and cue words only gate rules; whether they make a finding is a question about the
-        # one leaf they concern, answered by the detector itself on that leaf alone.
-        return not self._cue_leaves(buffer, payload) or self._leaves_have_findings(
-            list(self._leaves_to_check.values())
-        )
+        # one leaf they concern, for the detector to answer on that leaf alone.
+        if not self._cue_leaves(buffer, payload):
+            return True
+        return list(self._leaves_to_check.values())
 
     def _on_match(self, expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
         """True stops the scan: this hit may be a finding, so the event needs the full path."""
