@@ -1,4 +1,4 @@
-"""Memory management around batch work: the cyclic garbage collector waits until a batch is done."""
+"""The cyclic garbage collector around batch work (paused) and long-lived rule sets (frozen)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,18 @@ def cyclic_gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Leave everything alive now (rule pack, lexicons, Faust, aiokafka) out of later collections,
+    instead of having every full collection walk it again."""
+    gc.freeze()
+
+
+def refreeze() -> None:
+    """After long-lived objects were replaced (a rule or policy reload): thaw, collect the cycles
+    the old ones leave behind, and freeze what is alive again. A no-op if nothing was frozen."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()

@@ -8,7 +8,6 @@ batch (at-least-once); nothing is committed that was not delivered.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from firewall.config import Settings
-from firewall.memory import cyclic_gc_paused
+from firewall.memory import cyclic_gc_paused, freeze_long_lived, refreeze
 from firewall.metrics import Metrics
 from firewall.pipeline import Firewall, Outcome, audit_record
 from firewall.policy import Action
@@ -102,6 +101,7 @@ class HotPath:
     def swap(self, firewall: Firewall) -> None:
         """Replace rules and policy; takes effect at the next batch (never inside one)."""
         self.firewall = firewall
+        refreeze()  # the old rules were frozen at start: let their cycles be collected
 
     def stop(self) -> None:
         self._stopping.set()
@@ -134,9 +134,7 @@ class HotPath:
         consumer.subscribe(kafka.input_topics, listener=_CommitBeforeRevoke(in_flight))
         try:
             partitions = await self._output_partitions(producer)
-            # What is alive now (rule pack, lexicons, Faust, aiokafka) lives as long as the worker:
-            # frozen, it is left out of every later full collection instead of walked by each one.
-            gc.freeze()
+            freeze_long_lived()  # what is alive now lives as long as the worker
             while not self._stopping.is_set():
                 fetched = await consumer.getmany(
                     timeout_ms=self.settings.hotpath.poll_timeout_ms,
