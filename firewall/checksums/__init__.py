@@ -40,6 +40,7 @@ from firewall.checksums import (
     ipv6,
     luhn,
     mac,
+    mac_bare,
     tw_id,
     vin,
 )
@@ -88,6 +89,7 @@ MODULES: Mapping[str, NumberModule] = MappingProxyType(
         "ipv4": ipv4,
         "ipv6": ipv6,
         "mac": mac,
+        "mac_bare": mac_bare,
         "email": email_address,
         "geo_coord": geo_coord,
         "geo_coord_world": geo_coord_world,

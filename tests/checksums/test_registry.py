@@ -33,6 +33,7 @@ KNOWN_GOOD = {
     "ipv4": "192.168.1.254",
     "ipv6": "2001:db8::8a2e:370:7334",
     "mac": "00:1a:2b:3c:4d:5e",
+    "mac_bare": "001a2b3c4d5e",
     "email": "zhang.wei@example.com.cn",
     "geo_coord": "39.9042,116.4074",
     "geo_coord_world": "21.400447°N, 118.908154°E",
