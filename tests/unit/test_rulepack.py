@@ -173,11 +173,14 @@ def test_two_lexicons_in_one_expression_are_refused(tmp_path: Path) -> None:
     assert "one lexicon per expression" in _config_error(tmp_path, cache=tmp_path)
 
 
+def _lexicon(name: str) -> set[str]:
+    lines = (PATTERNS / "lexicons" / name).read_text("utf-8").splitlines()
+    return {line.split("#", 1)[0].strip() for line in lines} - {""}
+
+
 def test_bundled_surname_rule_has_one_expression_per_lexicon_word() -> None:
-    surnames = {
-        line.split("#", 1)[0].strip()
-        for line in (PATTERNS / "lexicons" / "cn_surnames.txt").read_text("utf-8").splitlines()
-    } - {""}
+    surnames, pinyin = _lexicon("cn_surnames.txt"), _lexicon("cn_surnames_pinyin.txt")
     rule = load_rule_pack(PATTERNS).rule("cn_person_name")
-    # Plus the one literal expression for minority names joined by a middle dot.
-    assert len(rule.expressions) == len(surnames) + 1
+    # Plus the one literal expression for minority names joined by a middle dot, and the pinyin
+    # surnames in two expressions each (surname first, and given name first).
+    assert len(rule.expressions) == len(surnames) + 1 + 2 * len(pinyin)
