@@ -29,7 +29,7 @@ from datetime import date
 from firewall.checksums._dates import checked_birth_date
 from firewall.checksums._text import is_ascii_digits
 from firewall.checksums.cn_ric import birthdate_from_resident_id
-from firewall.checksums.exceptions import InvalidFormat, InvalidLength, ValidationError
+from firewall.checksums.exceptions import InvalidFormat, InvalidLength, ValidationError, passes
 
 __all__ = [
     "MINOR_AGE",
@@ -109,13 +109,7 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a real date of birth (1900..today) in an accepted form; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        parse_birth_date(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(parse_birth_date, text)
 
 
 def is_minor_birthdate(date_text: str, today: date) -> bool:

@@ -26,7 +26,7 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = ["PROVINCES", "compact", "is_valid", "validate"]
@@ -73,10 +73,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a plausible mainland plate number; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -33,7 +33,7 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = ["MOBILE_PREFIXES_3", "MOBILE_PREFIXES_5", "compact", "is_valid", "validate"]
@@ -91,10 +91,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a mainland mobile number in an accepted form; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -43,6 +43,7 @@ from firewall.checksums.exceptions import (
     InvalidFormat,
     InvalidLength,
     ValidationError,
+    passes,
 )
 
 __all__ = [
@@ -104,13 +105,7 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a valid 18- or 15-digit resident id; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)
 
 
 def birthdate_from_resident_id(id_text: str) -> date | None:

@@ -42,7 +42,7 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = [
@@ -119,10 +119,4 @@ def validate(text: str, *, org_code_check: bool = True) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a valid USCC; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -16,7 +16,7 @@ without context ``cn_uscc`` keeps its stricter test.
 from __future__ import annotations
 
 from firewall.checksums import cn_uscc
-from firewall.checksums.exceptions import ValidationError
+from firewall.checksums.exceptions import passes
 
 __all__ = ["compact", "is_valid", "validate"]
 
@@ -37,10 +37,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a USCC with a correct final check character; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -8,6 +8,7 @@ label (it never contains the value itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "InvalidFormat",
     "InvalidLength",
     "ValidationError",
+    "passes",
 ]
 
 
@@ -55,3 +57,14 @@ class InvalidComponent(ValidationError):
 
     reason = "invalid_component"
     message = "A part of the value is invalid or unknown."
+
+
+def passes(validate: Callable[[str], object], text: object) -> bool:
+    """Whether ``validate`` accepts ``text`` (any object); never raises: each module's ``is_valid``."""
+    if not isinstance(text, str):
+        return False
+    try:
+        validate(text)
+    except ValidationError:
+        return False
+    return True

@@ -15,7 +15,7 @@ order is never ambiguous. Other countries' coordinates are out of scope for this
 from __future__ import annotations
 
 from firewall.checksums._text import is_ascii_digits
-from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, ValidationError
+from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, passes
 
 __all__ = ["compact", "is_valid", "validate"]
 
@@ -67,10 +67,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a precise coordinate pair inside China; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

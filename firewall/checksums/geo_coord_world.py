@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, ValidationError
+from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, ValidationError, passes
 
 __all__ = ["compact", "is_valid", "validate"]
 
@@ -113,10 +113,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a latitude/longitude pair in an accepted form; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

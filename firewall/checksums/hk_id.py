@@ -21,7 +21,7 @@ from firewall.checksums.exceptions import (
     InvalidChecksum,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = ["calc_check_digit", "compact", "is_valid", "validate"]
@@ -71,10 +71,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a valid HKID number, with or without brackets; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -19,7 +19,7 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = ["compact", "is_valid", "validate"]
@@ -54,10 +54,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a dotted-decimal IPv4 address; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ipaddress import IPv6Address
 
 from firewall.checksums._text import only_chars
-from firewall.checksums.exceptions import InvalidFormat, InvalidLength, ValidationError
+from firewall.checksums.exceptions import InvalidFormat, InvalidLength, passes
 
 __all__ = ["compact", "is_valid", "validate"]
 
@@ -52,10 +52,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is an IPv6 address; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

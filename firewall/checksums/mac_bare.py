@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from firewall.checksums import mac
 from firewall.checksums._text import HEX_DIGITS, only_chars
-from firewall.checksums.exceptions import InvalidFormat, InvalidLength, ValidationError
+from firewall.checksums.exceptions import InvalidFormat, InvalidLength, passes
 
 __all__ = ["compact", "is_valid", "validate"]
 
@@ -41,10 +41,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is 12 bare hex digits naming a device; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)

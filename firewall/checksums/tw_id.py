@@ -22,7 +22,7 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
-    ValidationError,
+    passes,
 )
 
 __all__ = ["LETTER_ORDER", "compact", "is_valid", "validate"]
@@ -64,10 +64,4 @@ def validate(text: str) -> str:
 
 def is_valid(text: str) -> bool:
     """True if ``text`` is a valid Taiwan id or new resident certificate number; never raises."""
-    if not isinstance(text, str):
-        return False
-    try:
-        validate(text)
-    except ValidationError:
-        return False
-    return True
+    return passes(validate, text)
