@@ -109,6 +109,7 @@ class Prefilter:
         has none unless one of these leaves has one (the caller asks the detector, in batches)."""
         if b"\x00" in payload:
             return True  # UTF-16/32 or binary: the full path quarantines it as unreadable
+        known_json = False  # decoded once already, so no second decode to ask
         if b"\\" in payload:
             # An escape can hide a match (json.dumps writes all Han text as \\uXXXX). Written
             # again by orjson, most such payloads hold no escape at all; the others take the full
@@ -116,7 +117,7 @@ class Prefilter:
             unescaped = _without_escapes(payload)
             if unescaped is None:
                 return True
-            payload = unescaped
+            payload, known_json = unescaped, True
         if not payload.isascii():
             try:
                 payload.decode("utf-8")
@@ -135,7 +136,7 @@ class Prefilter:
             return False
         # Keys and cue words only gate rules; whether they make a finding is a question about the
         # one leaf they concern, for the detector to answer on that leaf alone.
-        if not self._cue_leaves(buffer, payload):
+        if not self._cue_leaves(buffer, payload, known_json):
             return True
         return list(self._leaves_to_check.values())
 
@@ -166,37 +167,39 @@ class Prefilter:
         if len(self._checked_keys) > 50_000:
             self._checked_keys.clear()
             self._checked_pairs.clear()
-        key = raw_key.decode("utf-8", "replace")
         if raw_key not in self._checked_keys:
+            key = raw_key.decode("utf-8", "replace")
             gated = self._key_is_gated(key, None)
             self._checked_keys[raw_key] = None if gated and self._parent_may_veto(key) else gated
         verdict = self._checked_keys[raw_key]
-        parent: bytes | None = None
+        parent: str | None = None
         if verdict is None:
-            parent = enclosing_key(buffer, opening)
-            if parent == _UNKNOWN:
+            raw_parent = enclosing_key(buffer, opening)
+            if raw_parent == _UNKNOWN:
                 return True
-            pair = (raw_key, parent)
+            parent = raw_parent.decode("utf-8", "replace") if raw_parent else None
+            pair = (raw_key, raw_parent)
             if pair not in self._checked_pairs:
-                self._checked_pairs[pair] = self._key_is_gated(key, parent.decode() if parent else None)
+                self._checked_pairs[pair] = self._key_is_gated(raw_key.decode("utf-8", "replace"), parent)
             verdict = self._checked_pairs[pair]
         if not verdict:
             return False
         value = _scalar_after(buffer, end)
         if value is None:
             return True
-        self._leaves_to_check[opening] = Leaf("$", key, value, parent.decode() if parent else None)
+        self._leaves_to_check[opening] = Leaf("$", raw_key.decode("utf-8", "replace"), value, parent)
         return False
 
-    def _cue_leaves(self, buffer: bytes, payload: bytes) -> bool:
+    def _cue_leaves(self, buffer: bytes, payload: bytes, known_json: bool) -> bool:
         """Add the leaves holding trigger cues to those to check; False when one cannot be read
         exactly as the walk makes it (not JSON, an array item, a key too far back)."""
         if not self._cue_starts:
             return True
-        try:
-            orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            return False  # text, or an integer beyond 64 bits: the full path reads it
+        if not known_json:
+            try:
+                orjson.loads(payload)
+            except orjson.JSONDecodeError:
+                return False  # text, or an integer beyond 64 bits: the full path reads it
         for position in self._cue_starts:
             if buffer.count(b'"', 0, position) % 2 == 0:
                 return False  # not inside a string
