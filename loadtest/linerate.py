@@ -47,6 +47,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic  # what confluent_kafka.admin re-exports
 
 from loadtest.loadgen import Progress, SizePlan, pregenerate, produce
+from loadtest.processes import stop_gracefully
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KAFKA_SCRIPT = REPO_ROOT / "scripts" / "kafka.sh"
@@ -239,15 +240,7 @@ class Contender:
         return max(peaks, default=0.0)
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_gracefully(self.processes)
 
 
 def child_environment() -> dict[str, str]:

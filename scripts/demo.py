@@ -12,7 +12,6 @@ import asyncio
 import logging
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from firewall.config import load_settings
 from firewall.transport.admin import configured_topics, ensure_topics
 from loadtest.events import EventFactory
+from loadtest.processes import stop_gracefully
 
 REPO = Path(__file__).resolve().parent.parent
 DESTINATIONS = [None] * 6 + ["ads-overseas"] * 2 + ["internal-crm", "unregistered-vendor"]
@@ -178,12 +178,7 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_gracefully([worker])
 
 
 if __name__ == "__main__":

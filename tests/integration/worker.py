@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from loadtest.processes import stop_gracefully
 
 REPO = Path(__file__).resolve().parents[2]
 DESTINATIONS = ("partner-analytics", "ads-overseas", "internal-crm")
@@ -74,13 +75,7 @@ def running_worker(topics: WorkerTopics, bootstrap: str) -> Iterator[subprocess.
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_gracefully([process], timeout_s=30)
 
 
 async def produce(
