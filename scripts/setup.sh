@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Machine setup for a fresh clone; safe to run again (each step is skipped when already done).
-#   1. python3.11, java (17+, with the compiler) and mvn on PATH; Debian packages only if missing
-#   2. the virtualenv .venv with the project installed editable, extras dev and bench
+#   1. python3.11, java (17+, with the compiler), mvn, gcc and Hyperscan's headers and library
+#      (libhyperscan-dev, for the detector's C extension); Debian packages only if missing
+#   2. the virtualenv .venv with the project installed editable (the C extension built in place),
+#      extras dev and bench
 #   3. the Kafka broker jars (scripts/kafka.sh install)
 set -euo pipefail
 
@@ -61,6 +63,10 @@ ensure_tools() {
         missing+=(openjdk-17-jdk-headless)
     fi
     command -v mvn >/dev/null || missing+=(maven)
+    command -v gcc >/dev/null || missing+=(gcc)
+    [[ -f /usr/include/hs/hs.h ]] || missing+=(libhyperscan-dev)
+    python3.11 -c 'import sysconfig, os, sys; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null ||
+        missing+=(python3.11-dev)
     if [[ ${#missing[@]} -gt 0 ]]; then
         apt_install "${missing[@]}"
     fi
@@ -80,11 +86,12 @@ ensure_venv() {
         python3.11 -m venv "$VENV_DIR" ||
             die "python3.11 -m venv failed (on Debian: apt-get install python3.11-venv)"
     fi
-    # The stamp records what was installed: pip runs again only when pyproject.toml or the
-    # chosen extras change.
+    # The stamp records what was installed: pip runs again only when pyproject.toml, the C
+    # extension's source or the chosen extras change.
     local stamp_file="$VENV_DIR/.pii-firewall-installed"
     local wanted
-    wanted="$(sha256sum "$REPO_ROOT/pyproject.toml" | cut -d' ' -f1) [$EXTRAS]"
+    wanted="$(cat "$REPO_ROOT/pyproject.toml" "$REPO_ROOT/setup.py" "$REPO_ROOT/firewall/detection/_native.c" |
+        sha256sum | cut -d' ' -f1) [$EXTRAS]"
     if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$wanted" ]]; then
         log "$VENV_DIR is up to date with pyproject.toml [$EXTRAS]"
         return 0

@@ -2,25 +2,26 @@
 
 Both take the same expressions and return the same thing: matches as character offsets into a leaf,
 boundary characters already stripped, and cue-word hits per leaf.
+
+Hyperscan runs through ``firewall.detection._native`` (``_native.c``): one call per batch, and each
+match is trimmed, mapped to its leaf and pre-checked in C by the plan built here, so Python sees
+only the matches that may be findings.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
-
-import hyperscan
+from typing import NamedTuple, Protocol
 
 from firewall.config import ConfigError
+from firewall.detection import _native
 from firewall.detection.findings import Leaf
 from firewall.detection.rulepack import Boundary, RecoverStart
 
 SEPARATOR = b"\x00"
-_CUE_BASE = 1 << 20
 # Characters that may not touch a match, left and right, per boundary kind (Hyperscan has no
 # lookaround, so the expression consumes one delimiter on each side and the span is trimmed).
 _EDGES: dict[Boundary, tuple[str, str | None]] = {
@@ -33,6 +34,16 @@ _EDGES: dict[Boundary, tuple[str, str | None]] = {
     Boundary.WORD: ("0-9A-Za-z_\\-", "0-9A-Za-z_\\-"),
     Boundary.EMAIL: ("0-9A-Za-z._%+\\-", "0-9A-Za-z\\-"),
 }
+# Validators whose checksum C can test first: a value failing it certainly fails the validator
+# (tests/unit/test_native.py holds each to its Python validator), so the match never reaches Python.
+_NATIVE_CHECKS = {
+    "cn_bank_card": _native.CHECK_LUHN,
+    "luhn": _native.CHECK_LUHN,
+    "imei": _native.CHECK_IMEI,
+    "cn_uscc": _native.CHECK_USCC,
+    "cn_uscc_final_check": _native.CHECK_USCC,
+    "cn_resident_id": _native.CHECK_RESIDENT_ID,
+}
 
 
 class ExpressionSpec(NamedTuple):
@@ -42,6 +53,7 @@ class ExpressionSpec(NamedTuple):
     boundary: Boundary
     caseless: bool
     recover_start: RecoverStart | None = None  # None: Hyperscan tracks where matches start
+    validator: str | None = None
 
 
 class RawMatch(NamedTuple):
@@ -73,8 +85,26 @@ def build_backend(
 # --------------------------------------------------------------------------- Hyperscan
 
 
-def _collect(expr_id: int, start: int, end: int, flags: int, hits: Any) -> None:
-    hits.append((expr_id, start, end))
+class Plan(NamedTuple):
+    """What ``_native`` does with a match of one expression before Python sees it."""
+
+    trim_left: bool = False  # drop the boundary character the expression consumed on the left
+    trim_right: bool = False
+    check: int = 0  # a _native.CHECK_* that drops certain failures; 0: none
+    stop: bool = False  # end the scan (the prefilter's "needs the full path")
+    reach: int = 0  # bytes rescanned to recover the start; 0: the database tracks it
+
+
+def rule_plan(spec: ExpressionSpec) -> Plan:
+    """Trim the consumed boundary, pre-check the checksum, recover the start where needed."""
+    if spec.boundary is Boundary.NONE:
+        trim_left = trim_right = False
+    else:
+        trim_left, trim_right = True, _EDGES[spec.boundary][1] is not None
+    # UTF-8 bytes of the longest match, plus the boundary characters on either side
+    reach = 4 * spec.recover_start.within + 8 if spec.recover_start is not None else 0
+    check = _NATIVE_CHECKS.get(spec.validator, 0) if spec.validator else 0
+    return Plan(trim_left, trim_right, check, False, reach)
 
 
 def scan_expression(spec: ExpressionSpec) -> bytes:
@@ -89,152 +119,70 @@ def scan_expression(spec: ExpressionSpec) -> bytes:
 def expression_flags(spec: ExpressionSpec, track_start: bool = False) -> int:
     """UTF-8 always; start-of-match tracking unless the rule recovers starts itself."""
     return (
-        hyperscan.HS_FLAG_UTF8
-        | (hyperscan.HS_FLAG_SOM_LEFTMOST if track_start or spec.recover_start is None else 0)
-        | (hyperscan.HS_FLAG_CASELESS if spec.caseless else 0)
+        _native.FLAG_UTF8
+        | (_native.FLAG_SOM_LEFTMOST if track_start or spec.recover_start is None else 0)
+        | (_native.FLAG_CASELESS if spec.caseless else 0)
     )
 
 
-class StartRecovery:
-    """Where matches of expressions compiled without start-of-match tracking began.
+def recovery_database(specs: dict[int, ExpressionSpec], cache_dir: Path) -> _native.Database | None:
+    """For expressions compiled without start tracking (emails found by their ``@domain``), a
+    small database of the whole expressions, with tracking, under the same ids: ``_native``
+    rescans the few bytes before each such match's end with it."""
+    recovered = {expr_id: spec for expr_id, spec in specs.items() if spec.recover_start is not None}
+    return compile_database(
+        [_wrap(spec.expression, spec.boundary).encode() for spec in recovered.values()],
+        [expression_flags(spec, track_start=True) for spec in recovered.values()],
+        list(recovered),
+        cache_dir,
+        [spec.rule_id for spec in recovered.values()],
+    )
 
-    A second, small database holds just those expressions, with tracking; it rescans the few bytes
-    before a reported end. Meant for rare matches (emails): the rescan costs a call per match.
-    """
 
-    def __init__(self, specs: dict[int, ExpressionSpec], cache_dir: Path):
-        self._reach = {
-            # UTF-8 bytes, plus the boundary characters on either side
-            expr_id: 4 * spec.recover_start.within + 8
-            for expr_id, spec in specs.items()
-            if spec.recover_start is not None
-        }
-        self._db = compile_database(
-            [_wrap(spec.expression, spec.boundary).encode() for spec in specs.values()],
-            [expression_flags(spec, track_start=True) for spec in specs.values()],
-            list(specs),
-            cache_dir,
-            [spec.rule_id for spec in specs.values()],
-        )
-        self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
-
-    def __contains__(self, expr_id: int) -> bool:
-        return expr_id in self._reach
-
-    def start(self, buffer: bytes, expr_id: int, end: int, floor: int) -> int | None:
-        """Leftmost start of a match of ``expr_id`` ending at ``end``, not before ``floor``."""
-        assert self._db is not None
-        low = max(floor, end - self._reach[expr_id])
-        window = buffer[low:end]
-        starts: list[int] = []
-
-        def on_match(found: int, start: int, stop: int, flags: int, context: object) -> None:
-            if found == expr_id and stop == len(window):
-                starts.append(start)
-
-        self._db.scan(window, match_event_handler=on_match, scratch=self._scratch)
-        return low + min(starts) if starts else None
+def cue_plan(word: str, track_start: bool = True) -> Plan:
+    """A cue word's guard characters are trimmed like boundaries; without start tracking there
+    is no start to trim (the caller takes the start as end minus the word's length)."""
+    left, right = _cue_edges(word)
+    return Plan(trim_left=left and track_start, trim_right=right)
 
 
 class HyperscanBackend:
     def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
-        expressions: list[bytes] = []
-        flags: list[int] = []
-        ids: list[int] = []
-        base = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
-        for index, spec in enumerate(specs):
-            expressions.append(scan_expression(spec))
-            flags.append(expression_flags(spec))
-            ids.append(index)
-        for index, word in enumerate(cue_words):
-            expressions.append(_cue(word).encode())
-            flags.append(base | hyperscan.HS_FLAG_CASELESS)
-            ids.append(_CUE_BASE + index)
+        # ids: the expressions in order, then the cue words
+        expressions = [scan_expression(spec) for spec in specs] + [_cue(w).encode() for w in cue_words]
+        flags = [expression_flags(spec) for spec in specs] + [
+            _native.FLAG_SOM_LEFTMOST | _native.FLAG_UTF8 | _native.FLAG_CASELESS for _ in cue_words
+        ]
         self._rule_of = [spec.rule for spec in specs]
-        # Which delimiter characters each expression consumed, indexed by rule expression, then cue.
-        self._trims = [_consumed_edges(spec.boundary) for spec in specs]
-        self._cue_trims = [_cue_edges(word) for word in cue_words]
-        self._db = compile_database(expressions, flags, ids, cache_dir, [s.rule_id for s in specs])
-        self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
-        self._recovery = StartRecovery(
-            {index: spec for index, spec in enumerate(specs) if spec.recover_start}, cache_dir
+        database = compile_database(
+            expressions, flags, list(range(len(expressions))), cache_dir, [s.rule_id for s in specs]
+        )
+        self._scanner = (
+            _native.Scanner(
+                database,
+                [rule_plan(spec) for spec in specs] + [cue_plan(word) for word in cue_words],
+                recovery_database(dict(enumerate(specs)), cache_dir),
+            )
+            if database is not None
+            else None
         )
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
-        if self._db is None:
-            return [], {}
-        encoded = [leaf.text.encode("utf-8", "replace") for leaf in leaves]
-        starts: list[int] = []
-        position = 1
-        for chunk in encoded:
-            starts.append(position)
-            position += len(chunk) + 1
-        buffer = SEPARATOR + SEPARATOR.join(encoded) + SEPARATOR
-        hits: list[tuple[int, int, int]] = []
-        self._db.scan(buffer, match_event_handler=_collect, context=hits, scratch=self._scratch)
         matches: list[RawMatch] = []
         cues: CueHits = {}
-        for expr_id, start, end in hits:
-            is_cue = expr_id >= _CUE_BASE
-            if not is_cue and expr_id in self._recovery:
-                leaf_floor = starts[bisect_right(starts, end - 1) - 1] - 1  # the separator before
-                recovered = self._recovery.start(buffer, expr_id, end, leaf_floor)
-                if recovered is None:
-                    continue
-                start = recovered
-            edges = self._cue_trims[expr_id - _CUE_BASE] if is_cue else self._trims[expr_id]
-            start, end = _trim(buffer, start, end, edges)
-            leaf = bisect_right(starts, start) - 1
-            leaf_start = starts[leaf]
-            chunk = encoded[leaf]
-            if end > leaf_start + len(chunk) or start < leaf_start:
-                continue  # spans a separator: not inside one leaf
-            if len(chunk) == len(leaves[leaf].text):  # one byte per character: offsets coincide
-                s, e = start - leaf_start, end - leaf_start
+        if self._scanner is None:
+            return matches, cues
+        rule_of = self._rule_of
+        rules = len(rule_of)
+        for expr_id, leaf, start, end in self._scanner.scan_texts([leaf.text for leaf in leaves]):
+            if expr_id < rules:
+                matches.append(RawMatch(rule_of[expr_id], leaf, start, end))
             else:
-                s = len(chunk[: start - leaf_start].decode("utf-8", "replace"))
-                e = s + len(chunk[start - leaf_start : end - leaf_start].decode("utf-8", "replace"))
-            if is_cue:
-                cues.setdefault(leaf, []).append((expr_id - _CUE_BASE, s, e))
-            else:
-                matches.append(RawMatch(self._rule_of[expr_id], leaf, s, e))
+                cues.setdefault(leaf, []).append((expr_id - rules, start, end))
         return matches, cues
 
     def count(self, buffer: bytes) -> int:
-        if self._db is None:
-            return 0
-        hits: list[tuple[int, int, int]] = []
-        self._db.scan(buffer, match_event_handler=_collect, context=hits, scratch=self._scratch)
-        return len(hits)
-
-
-def trim_span(buffer: bytes, start: int, end: int, boundary: Boundary) -> tuple[int, int]:
-    """Drop the delimiter characters a bounded expression consumed (UTF-8 aware)."""
-    return _trim(buffer, start, end, _consumed_edges(boundary))
-
-
-def _consumed_edges(boundary: Boundary) -> tuple[bool, bool]:
-    if boundary is Boundary.NONE:
-        return False, False
-    return True, _EDGES[boundary][1] is not None
-
-
-def _trim(buffer: bytes, start: int, end: int, edges: tuple[bool, bool]) -> tuple[int, int]:
-    if edges[0]:
-        start += _char_len(buffer[start])
-    if edges[1]:
-        end -= 1
-        while buffer[end] & 0xC0 == 0x80:  # back to the first byte of the delimiter character
-            end -= 1
-    return start, end
-
-
-def _char_len(first_byte: int) -> int:
-    if first_byte < 0x80:
-        return 1
-    if first_byte >= 0xF0:
-        return 4
-    return 3 if first_byte >= 0xE0 else 2
+        return self._scanner.count(buffer) if self._scanner is not None else 0
 
 
 def _wrap(expression: str, boundary: Boundary) -> str:
@@ -286,42 +234,33 @@ def compile_database(
     ids: list[int],
     cache_dir: Path,
     rule_of: Sequence[str] | None = None,
-) -> hyperscan.Database | None:
+) -> _native.Database | None:
     """Compile (or load from the cache) one block-mode database; None when there is nothing."""
     if not expressions:
         return None
-    digest = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), expressions, flags, ids)).encode())
+    digest = hashlib.sha256(repr((_native.version(), expressions, flags, ids)).encode())
     cache_file = cache_dir / f"{digest.hexdigest()[:32]}.hsdb"
     if cache_file.is_file():
         try:
-            return hyperscan.loadb(cache_file.read_bytes(), hyperscan.HS_MODE_BLOCK)
-        except hyperscan.error:
+            return _native.deserialize(cache_file.read_bytes())
+        except ValueError:
             cache_file.unlink(missing_ok=True)  # another Hyperscan build or a torn write
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
-        database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
-    except hyperscan.error as exc:
-        raise ConfigError(_locate_compile_error(expressions, flags, exc, rule_of)) from None
+        database = _native.compile(expressions, flags, ids)
+    except _native.CompileError as exc:
+        message, index = exc.args
+        if 0 <= index < len(expressions):
+            owner = f"rule {rule_of[index]}" if rule_of and index < len(rule_of) else "a cue word"
+            message = f"{owner}: expression {expressions[index].decode()!r} rejected by Hyperscan: {message}"
+        raise ConfigError(message) from None
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_file.with_suffix(".tmp")
-        temporary.write_bytes(hyperscan.dumpb(database))
+        temporary.write_bytes(database.serialize())
         temporary.replace(cache_file)
     except OSError:
         pass  # a read-only filesystem only costs a compile at start
     return database
-
-
-def _locate_compile_error(
-    expressions: list[bytes], flags: list[int], exc: Exception, rule_of: Sequence[str] | None
-) -> str:
-    for index, (expression, flag) in enumerate(zip(expressions, flags, strict=True)):
-        try:
-            hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[expression], flags=[flag])
-        except hyperscan.error as single:
-            owner = f"rule {rule_of[index]}" if rule_of and index < len(rule_of) else "a cue word"
-            return f"{owner}: expression {expression.decode()!r} rejected by Hyperscan: {single}"
-    return f"Hyperscan rejected the rule pack: {exc}"
 
 
 # --------------------------------------------------------------------------- Python re

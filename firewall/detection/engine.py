@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import hyperscan
-
 from firewall.checksums import get_validator
+from firewall.detection import _native
 from firewall.detection.backends import (
     Backend,
     ExpressionSpec,
@@ -157,6 +156,7 @@ class Detector:
                         compiled.rule.boundary,
                         compiled.rule.caseless,
                         compiled.rule.recover_start,
+                        compiled.rule.validator,
                     )
                 )
         cache = cache_dir or _default_cache_dir()
@@ -486,7 +486,7 @@ def pack_digest(pack: RulePack) -> str:
     body = "\n".join(
         f"{r.id}\x1f{r.boundary}\x1f{r.caseless}\x1f" + "\x1e".join(r.expressions) for r in pack.rules
     )
-    return hashlib.sha256((getattr(hyperscan, "__version__", "") + body).encode()).hexdigest()[:16]
+    return hashlib.sha256((_native.version() + body).encode()).hexdigest()[:16]
 
 
 __all__ = ["Candidate", "Detector", "Scanned", "normalise_key", "pack_digest"]

@@ -18,21 +18,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple, cast
 
-import hyperscan
 import orjson
 
+from firewall.detection import _native
 from firewall.detection.backends import (
     SEPARATOR,
     ExpressionSpec,
-    StartRecovery,
+    Plan,
     _cue,
-    _cue_edges,
     _literal,
-    _trim,
     compile_database,
+    cue_plan,
     expression_flags,
+    recovery_database,
+    rule_plan,
     scan_expression,
-    trim_span,
 )
 from firewall.detection.findings import Leaf
 from firewall.detection.words import word_before
@@ -64,7 +64,10 @@ class Prefilter:
             ("[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in folded_ranges) + "]").encode(),
         ]
         kinds: list[tuple[str, object]] = [("stop", None), ("stop", None)]
-        flags = [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * 2
+        flags = [_native.FLAG_UTF8 | _native.FLAG_SINGLEMATCH] * 2
+        # What C does with each match before this class sees it: stops end the scan, rule
+        # matches are trimmed, their starts recovered and certain checksum failures dropped.
+        plans = [Plan(stop=True), Plan(stop=True)]
         recovered: dict[int, ExpressionSpec] = {}
         for rule in rules:
             spec = rule.spec
@@ -73,17 +76,20 @@ class Prefilter:
             expressions.append(scan_expression(spec))
             flags.append(expression_flags(spec))
             kinds.append(("rule", rule))
+            plans.append(rule_plan(spec) if rule.validate is not None else Plan(stop=True))
         for word in cue_words:
             expressions.append(_cue(word).encode())
-            flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS)
-            kinds.append(("cue", (len(word.encode()), _cue_edges(word)[1])))
+            flags.append(_native.FLAG_UTF8 | _native.FLAG_CASELESS)
+            kinds.append(("cue", len(word.encode())))
+            plans.append(cue_plan(word, track_start=False))
         for term in key_terms:
             # A whole quoted JSON key containing the term, then its colon. No start-of-match
             # tracking (it made the prefilter 6x slower): the key lies between the last two quotes.
             body = "[-_ .]?".join(_literal(c) for c in term)
             expressions.append(f'"[^"\\\\]*{body}[^"\\\\]*"\\s*:'.encode())
-            flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS)
+            flags.append(_native.FLAG_UTF8 | _native.FLAG_CASELESS)
             kinds.append(("key", None))
+            plans.append(Plan())
         owners = (
             ["(exponent check)", "(folded characters)"]
             + [r.spec.rule_id for r in rules]
@@ -92,9 +98,7 @@ class Prefilter:
         )
         database = compile_database(expressions, flags, list(range(len(expressions))), cache_dir, owners)
         assert database is not None
-        self._database = database
-        self._scratch = hyperscan.Scratch(database)
-        self._recovery = StartRecovery(recovered, cache_dir)
+        self._scanner = _native.Scanner(database, plans, recovery_database(recovered, cache_dir))
         self._kinds = kinds
         self._key_is_gated = key_is_gated
         self._parent_may_veto = parent_may_veto
@@ -124,14 +128,21 @@ class Prefilter:
             except UnicodeDecodeError:
                 return True  # not text: the full path decides (it quarantines binary)
         buffer = SEPARATOR + payload + SEPARATOR
+        hits = self._scanner.scan(buffer)
+        if hits is None:
+            return True  # a stop: a number with an exponent, a folded character, an unvalidated rule
         self._cue_starts.clear()
         self._leaves_to_check.clear()
-        try:
-            self._database.scan(
-                buffer, match_event_handler=self._on_match, context=buffer, scratch=self._scratch
-            )
-        except hyperscan.ScanTerminated:
-            return True
+        kinds = self._kinds
+        for expr_id, start, end in hits:
+            kind, data = kinds[expr_id]
+            if kind == "cue":  # its leaf is checked once the scan is through
+                self._cue_starts.append(end - cast(int, data))  # the cue's start (no start tracking)
+            elif kind == "key":
+                if self._key_needs_scan(buffer, end):
+                    return True
+            elif self._rule_needs_scan(cast(PrefilterRule, data), buffer, start, end):
+                return True  # this hit may be a finding: the event needs the full path
         if not (self._cue_starts or self._leaves_to_check):
             return False
         # Keys and cue words only gate rules; whether they make a finding is a question about the
@@ -140,22 +151,9 @@ class Prefilter:
             return True
         return list(self._leaves_to_check.values())
 
-    def _on_match(self, expr_id: int, start: int, end: int, flags: int, context: object) -> bool:
-        """True stops the scan: this hit may be a finding, so the event needs the full path."""
-        buffer: bytes = context  # type: ignore[assignment]
-        kind, data = self._kinds[expr_id]
-        if kind == "stop":
-            return True
-        if kind == "cue":  # its leaf is checked once the scan is through
-            length, guarded_right = cast(tuple[int, bool], data)
-            # No start-of-match tracking: the cue ends before its right guard character, if any.
-            cue_end = _trim(buffer, end, end, (False, True))[1] if guarded_right else end
-            self._cue_starts.append(cue_end - length)
-            return False
-        if kind == "key":
-            return self._key_needs_scan(buffer, end)
-        rule: PrefilterRule = data  # type: ignore[assignment]
-        return self._rule_needs_scan(rule, expr_id, buffer, start, end)
+    def count(self, buffer: bytes) -> int:
+        """Every match in raw bytes, before any check or stop (the raw scan rate)."""
+        return self._scanner.count(buffer)
 
     def _key_needs_scan(self, buffer: bytes, end: int) -> bool:
         """Whether a JSON key (its colon ends at ``end``) speaks for a gated rule, given its
@@ -220,17 +218,9 @@ class Prefilter:
             )
         return True
 
-    def _rule_needs_scan(
-        self, rule: PrefilterRule, expr_id: int, buffer: bytes, start: int, end: int
-    ) -> bool:
-        if rule.validate is None:
-            return True
-        if expr_id in self._recovery:
-            recovered = self._recovery.start(buffer, expr_id, end, 0)
-            if recovered is None:
-                return False
-            start = recovered
-        start, end = trim_span(buffer, start, end, rule.spec.boundary)
+    def _rule_needs_scan(self, rule: PrefilterRule, buffer: bytes, start: int, end: int) -> bool:
+        """Whether a validated rule's match (trimmed, start recovered) is a candidate."""
+        assert rule.validate is not None  # rules without a validator stop the scan in C
         if not rule.validate(buffer[start:end].decode("utf-8", "replace")):
             return False
         if rule.deny_words:
