@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from typing import Any
 
 from firewall.config import REPO_PATTERNS
-from firewall.detection import Detector, engine
+from firewall.detection import Detector
+from firewall.detection.engine import StageTimes
 from loadtest.events import EventFactory
 
 BATCH = 500
@@ -48,38 +48,18 @@ def main() -> None:
 
 
 def _stage_costs(detector: Detector, payloads: list[bytes]) -> tuple[dict[str, float], float]:
-    costs: dict[str, float] = {}
-
-    def timed(owner: Any, attribute: str, stage: str) -> None:
-        inner: Callable[..., Any] = getattr(owner, attribute)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.process_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                costs[stage] = costs.get(stage, 0.0) + time.process_time() - started
-
-        setattr(owner, attribute, wrapper)
-
-    timed(detector._prefilter, "check", "prefilter over raw bytes")
-    timed(engine, "parse_payload", "orjson decode + walk")
-    timed(detector._main, "scan", "main database + hit mapping")
-    timed(detector, "_candidates", "validators and context")
-    timed(detector, "_gated_pieces", "gated pieces (keys, cue windows)")
-    timed(detector._gated, "scan", "gated database + hit mapping")
-    timed(detector, "_resolve", "refiners and overlaps")
     detector.scan_parsed(payloads[:BATCH])  # warm the key caches
     best = float("inf")
     best_costs: dict[str, float] = {}
     for _ in range(3):
-        costs.clear()
+        detector.stage_times = times = StageTimes()
         started = time.process_time()
         for index in range(0, len(payloads), BATCH):
             detector.scan_parsed(payloads[index : index + BATCH])
         elapsed = time.process_time() - started
         if elapsed < best:
-            best, best_costs = elapsed, dict(costs)
+            best, best_costs = elapsed, dict(times.seconds)
+    detector.stage_times = None
     per_event = {stage: cost / len(payloads) * 1e6 for stage, cost in best_costs.items()}
     return per_event, best / len(payloads) * 1e6
 

@@ -86,12 +86,13 @@ ensure_venv() {
         python3.11 -m venv "$VENV_DIR" ||
             die "python3.11 -m venv failed (on Debian: apt-get install python3.11-venv)"
     fi
-    # The stamp records what was installed: pip runs again only when pyproject.toml, the C
-    # extension's source or the chosen extras change.
+    # The stamp records what was installed: pip runs again only when pyproject.toml, the
+    # sources compiled by setup.py (the C extension, the mypyc-compiled detection modules) or the
+    # chosen extras change.
     local stamp_file="$VENV_DIR/.pii-firewall-installed"
     local wanted
-    wanted="$(cat "$REPO_ROOT/pyproject.toml" "$REPO_ROOT/setup.py" "$REPO_ROOT/firewall/detection/_native.c" |
-        sha256sum | cut -d' ' -f1) [$EXTRAS]"
+    wanted="$(cat "$REPO_ROOT/pyproject.toml" "$REPO_ROOT/setup.py" "$REPO_ROOT"/firewall/detection/*.py \
+        "$REPO_ROOT/firewall/detection/_native.c" | sha256sum | cut -d' ' -f1) [$EXTRAS]"
     if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$wanted" ]]; then
         log "$VENV_DIR is up to date with pyproject.toml [$EXTRAS]"
         return 0

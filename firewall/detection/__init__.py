@@ -1,9 +1,30 @@
 """Detection: rule packs compiled into Hyperscan databases, JSON-aware scanning, findings."""
 
-from firewall.detection.engine import Detector
-from firewall.detection.findings import Finding, Leaf
-from firewall.detection.payload import ParsedPayload, PayloadKind, parse_payload
-from firewall.detection.rulepack import RulePack, load_rule_pack
+import hashlib
+import json
+from pathlib import Path
+
+
+def _refuse_stale_build(here: Path = Path(__file__).parent) -> None:
+    """setup.py compiles some of these modules with mypyc, and a compiled module shadows its .py:
+    an edit without a rebuild would silently run the old code."""
+    record = here / "_compiled.json"
+    if not record.is_file():
+        return
+    for name, digest in json.loads(record.read_text()).items():
+        if hashlib.sha256((here / f"{name}.py").read_bytes()).hexdigest() != digest:
+            raise ImportError(
+                f"firewall/detection/{name}.py changed after it was compiled: "
+                "rebuild with scripts/setup.sh (or pip install -e .)"
+            )
+
+
+_refuse_stale_build()
+
+from firewall.detection.engine import Detector  # noqa: E402
+from firewall.detection.findings import Finding, Leaf  # noqa: E402
+from firewall.detection.payload import ParsedPayload, PayloadKind, parse_payload  # noqa: E402
+from firewall.detection.rulepack import RulePack, load_rule_pack  # noqa: E402
 
 __all__ = [
     "Detector",

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -97,6 +99,28 @@ class Scanned(NamedTuple):
     kind: PayloadKind
     document: Any  # the decoded JSON value or text; None when never decoded
     findings: list[Finding]
+
+
+class StageTimes:
+    """CPU seconds per detection stage, summed while attached to a detector (loadtest.stages).
+
+    The detector's modules are compiled (setup.py), so stages are timed from inside, not by
+    wrapping methods from outside.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.process_time() - started
+
+
+_UNTIMED = nullcontext()
 
 
 class _KeyRules(NamedTuple):
@@ -188,6 +212,7 @@ class Detector:
                 reach[cue_id] = max(reach.get(cue_id, 0), r.rule.context.window + _MAX_VALUE_CHARS)
         self._cue_reach = reach
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
+        self.stage_times: StageTimes | None = None  # attach one to time each stage
 
     @classmethod
     def from_path(cls, path: Path, backend: str = "hyperscan") -> Detector:
@@ -212,14 +237,15 @@ class Detector:
         full_path = self._full_path_needed(payloads, max_bytes)
         kinds: list[tuple[PayloadKind, Any]] = []
         documents: list[list[Leaf]] = []
-        for payload, needed in zip(payloads, full_path, strict=True):
-            if not needed:
-                kinds.append((PayloadKind.JSON, None))
-                documents.append([])
-                continue
-            parsed = parse_payload(payload)
-            kinds.append((parsed.kind, parsed.document))
-            documents.append(parsed.leaves)
+        with self._stage("orjson decode + walk"):
+            for payload, needed in zip(payloads, full_path, strict=True):
+                if not needed:
+                    kinds.append((PayloadKind.JSON, None))
+                    documents.append([])
+                    continue
+                parsed = parse_payload(payload)
+                kinds.append((parsed.kind, parsed.document))
+                documents.append(parsed.leaves)
         findings = self.scan_documents(documents)
         return [Scanned(kind, doc, found) for (kind, doc), found in zip(kinds, findings, strict=True)]
 
@@ -236,12 +262,16 @@ class Detector:
         results: list[list[Finding]] = [[] for _ in documents]
         if not leaves:
             return results
-        matches, cues = self._main.scan(leaves)
+        with self._stage("main database + hit mapping"):
+            matches, cues = self._main.scan(leaves)
         key_rules = [self._rules_for_key(leaf.key, leaf.parent) for leaf in leaves]
-        candidates = self._candidates(leaves, matches, cues, key_rules)
-        pieces = self._gated_pieces(leaves, cues, key_rules)
+        with self._stage("validators and context"):
+            candidates = self._candidates(leaves, matches, cues, key_rules)
+        with self._stage("gated pieces (keys, cue windows)"):
+            pieces = self._gated_pieces(leaves, cues, key_rules)
         if pieces:
-            gated_matches, _ = self._gated.scan([piece.leaf for piece in pieces])
+            with self._stage("gated database + hit mapping"):
+                gated_matches, _ = self._gated.scan([piece.leaf for piece in pieces])
             remapped = []
             for m in gated_matches:
                 piece = pieces[m.leaf]
@@ -251,10 +281,11 @@ class Detector:
                     remapped.append(
                         RawMatch(m.rule, piece.leaf_index, m.start + piece.offset, m.end + piece.offset)
                     )
-            candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
-        for finding_leaf, finding in sorted(
-            self._resolve(leaves, candidates), key=lambda pair: (pair[0], pair[1].start)
-        ):
+            with self._stage("validators and context"):
+                candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
+        with self._stage("refiners and overlaps"):
+            resolved = self._resolve(leaves, candidates)
+        for finding_leaf, finding in sorted(resolved, key=lambda pair: (pair[0], pair[1].start)):
             results[owner[finding_leaf]].append(finding)
         return results
 
@@ -270,10 +301,12 @@ class Detector:
         """
         if self.backend_name != "hyperscan":  # the re baseline scans everything
             return [max_bytes is None or len(payload) <= max_bytes for payload in payloads]
-        verdicts = [
-            False if max_bytes is not None and len(payload) > max_bytes else self._prefilter.check(payload)
-            for payload in payloads
-        ]
+        check = self._prefilter.check
+        with self._stage("prefilter over raw bytes"):
+            verdicts = [
+                False if max_bytes is not None and len(payload) > max_bytes else check(payload)
+                for payload in payloads
+            ]
         gated = [(index, leaves) for index, leaves in enumerate(verdicts) if isinstance(leaves, list)]
         if gated:
             found = self.scan_documents([leaves for _, leaves in gated])
@@ -286,6 +319,9 @@ class Detector:
         return self._main.count(buffer)
 
     # ---------------------------------------------------------------- internals
+
+    def _stage(self, name: str) -> AbstractContextManager[None]:
+        return _UNTIMED if self.stage_times is None else self.stage_times.stage(name)
 
     def _rules_for_key(self, key: str | None, parent: str | None) -> _KeyRules:
         """Which rules a JSON key speaks for, which of them are gated, which it vetoes.
@@ -489,4 +525,4 @@ def pack_digest(pack: RulePack) -> str:
     return hashlib.sha256((_native.version() + body).encode()).hexdigest()[:16]
 
 
-__all__ = ["Candidate", "Detector", "Scanned", "normalise_key", "pack_digest"]
+__all__ = ["Candidate", "Detector", "Scanned", "StageTimes", "normalise_key", "pack_digest"]

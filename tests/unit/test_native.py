@@ -1,9 +1,12 @@
-"""The C scanner (firewall/detection/_native.c): its checksum pre-checks never reject what the
-Python validators accept, and its offsets, separators, stops and start recovery behave as the
-detector relies on."""
+"""The compiled parts of the detector. The C scanner (firewall/detection/_native.c): its checksum
+pre-checks never reject what the Python validators accept, and its offsets, separators, stops and
+start recovery behave as the detector relies on. The mypyc build (setup.py): a module edited after
+it refuses to import."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -176,3 +179,15 @@ def test_a_database_survives_serialisation_and_garbage_is_refused() -> None:
     assert _native.Scanner(again, []).scan(b"x13812345678") == [(7, 0, 12)]
     with pytest.raises(ValueError):
         _native.deserialize(b"not a database")
+
+
+def test_a_source_edited_after_the_build_refuses_to_import(tmp_path: Path) -> None:
+    from firewall.detection import _refuse_stale_build
+
+    (tmp_path / "engine.py").write_text("x = 1\n")
+    digest = hashlib.sha256(b"x = 1\n").hexdigest()
+    (tmp_path / "_compiled.json").write_text(json.dumps({"engine": digest}))
+    _refuse_stale_build(tmp_path)
+    (tmp_path / "engine.py").write_text("x = 2\n")
+    with pytest.raises(ImportError, match=r"engine\.py changed after it was compiled"):
+        _refuse_stale_build(tmp_path)

@@ -7,8 +7,7 @@ import json
 import orjson
 import pytest
 
-import firewall.detection.engine as engine_module
-from firewall.detection import Detector, ParsedPayload, PayloadKind, parse_payload
+from firewall.detection import Detector, PayloadKind, parse_payload
 from firewall.pipeline import Firewall, audit_record
 from firewall.policy import Action, Policy
 from loadtest.events import EventFactory
@@ -60,16 +59,7 @@ def test_dry_run_forwards_the_payload_unchanged(detector: Detector, policy: Poli
         Action.BLOCK, True, payload)
 
 
-def test_oversize_payload_is_quarantined_without_being_scanned(
-    detector: Detector, policy: Policy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parsed: list[bytes] = []
-
-    def recording_parse(payload: bytes) -> ParsedPayload:
-        parsed.append(payload)
-        return parse_payload(payload)
-
-    monkeypatch.setattr(engine_module, "parse_payload", recording_parse)
+def test_oversize_payload_is_quarantined_without_being_scanned(detector: Detector, policy: Policy) -> None:
     small_firewall = Firewall(detector, policy, max_payload_bytes=64)
     big = json.dumps({"tel": "13812345678", "pad": "x" * 100}).encode()
     small = b'{"tel": "13912345678"}'
@@ -79,7 +69,9 @@ def test_oversize_payload_is_quarantined_without_being_scanned(
     assert big_outcome.findings == ()
     assert big_outcome.output is None
     assert small_outcome.action is Action.REDACT  # the rest of the batch is still scanned
-    assert parsed == [small]
+    never_decoded, decoded = detector.scan_parsed([big, small], max_bytes=64)
+    assert (never_decoded.document, never_decoded.findings) == (None, [])
+    assert decoded.document == {"tel": "13912345678"}
 
 
 def test_versions_name_rule_pack_and_policy(firewall: Firewall, policy: Policy) -> None:
