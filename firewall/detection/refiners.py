@@ -25,8 +25,8 @@ _NAME_STOP = set(
     "车致于咨询问表称需想因由所曾被无出护话机"
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
-# Cue words that follow a name instead of preceding it (刘桂英先生您好).
-_HONORIFICS = ("先生", "女士", "小姐")
+# Cue words that follow a name instead of preceding it (刘桂英先生您好, 张华您好).
+_HONORIFICS = ("先生", "女士", "小姐", "您好", "你好")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
 
@@ -40,7 +40,7 @@ def refine_person_name(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
     """A keyed leaf must be the name alone; in running text the name starts right after a cue word,
-    or ends right before an honorific cue word (先生, 女士, 小姐).
+    or ends right before an honorific or greeting cue word (先生, 女士, 小姐, 您好, 你好).
 
     Of the candidates after one cue, only those starting where the name starts (the cue's end, past
     a colon or space) count; the name ends before the first stop character of its given name.
