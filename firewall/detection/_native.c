@@ -618,6 +618,157 @@ static PyTypeObject ScannerType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* ------------------------------------------------------------------ the JSON walk */
+
+/* walk(document, max_depth: int, leaf_type) -> tuple[list[leaf], lossy: bool] | None
+ *
+ * Every string and number of a decoded JSON value as leaf_type(path, key, text, parent), depth
+ * first in document order: the JSONPath (.key when the key is an identifier, ['key'] otherwise,
+ * [index] for array items), the key naming it (array items take their array's), its text (numbers
+ * as repr), and the key of the object holding it. Booleans and nulls are not leaves. lossy: a
+ * float beyond +-1e16 (orjson reads integers beyond 64 bits as floats). None: nested deeper than
+ * max_depth. payload.py documents the contract; its tests hold this to it. */
+
+typedef struct {
+    PyObject *leaves;
+    PyTypeObject *leaf_type;
+    int max_depth;
+    int lossy;
+    int too_deep;
+} Walk;
+
+static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE;
+
+static int add_leaf(Walk *walk, PyObject *path, PyObject *key, PyObject *text, PyObject *parent) {
+    /* what tuple.__new__(leaf_type, ...) does, without the named tuple's Python-level __new__ */
+    PyObject *leaf = walk->leaf_type->tp_alloc(walk->leaf_type, 4);
+    if (leaf == NULL) {
+        return -1;
+    }
+    PyObject *items[4] = {path, key, text, parent};
+    for (int i = 0; i < 4; i++) {
+        PyTuple_SET_ITEM(leaf, i, Py_NewRef(items[i]));
+    }
+    int failed = PyList_Append(walk->leaves, leaf);
+    Py_DECREF(leaf);
+    return failed;
+}
+
+/* path + ".key", or path + "['key']" with backslashes and quotes escaped */
+static PyObject *member_path(PyObject *path, PyObject *key) {
+    int identifier = PyUnicode_IsIdentifier(key);
+    if (identifier < 0) {
+        return NULL;
+    }
+    if (identifier) {
+        return PyUnicode_FromFormat("%U.%U", path, key);
+    }
+    PyObject *once = PyUnicode_Replace(key, BACKSLASH, BACKSLASH2, -1);
+    PyObject *escaped = once ? PyUnicode_Replace(once, QUOTE, ESCAPED_QUOTE, -1) : NULL;
+    Py_XDECREF(once);
+    if (escaped == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyUnicode_FromFormat("%U['%U']", path, escaped);
+    Py_DECREF(escaped);
+    return result;
+}
+
+static int walk_value(Walk *walk, PyObject *path, PyObject *key, PyObject *parent, PyObject *value,
+                      int depth) {
+    PyTypeObject *type = Py_TYPE(value);
+    if (type == &PyUnicode_Type) {
+        return add_leaf(walk, path, key, value, parent);
+    }
+    if (type == &PyLong_Type || type == &PyFloat_Type) {
+        if (type == &PyFloat_Type) {
+            double number = PyFloat_AS_DOUBLE(value);
+            walk->lossy |= !(number > -1e16 && number < 1e16);
+        }
+        PyObject *text = PyObject_Repr(value);
+        if (text == NULL) {
+            return -1;
+        }
+        int failed = add_leaf(walk, path, key, text, parent);
+        Py_DECREF(text);
+        return failed;
+    }
+    if (type == &PyDict_Type) {
+        if (depth >= walk->max_depth) {
+            walk->too_deep = 1;
+            return -1;
+        }
+        Py_ssize_t position = 0;
+        PyObject *child_key, *child;
+        while (PyDict_Next(value, &position, &child_key, &child)) {
+            if (!PyUnicode_Check(child_key)) {
+                PyErr_SetString(PyExc_TypeError, "walk: JSON object keys are str");
+                return -1;
+            }
+            Py_INCREF(child_key);
+            Py_INCREF(child);
+            PyObject *child_path = member_path(path, child_key);
+            int failed = child_path == NULL ||
+                         walk_value(walk, child_path, child_key, key, child, depth + 1) < 0;
+            Py_XDECREF(child_path);
+            Py_DECREF(child_key);
+            Py_DECREF(child);
+            if (failed) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (type == &PyList_Type) {
+        if (depth >= walk->max_depth) {
+            walk->too_deep = 1;
+            return -1;
+        }
+        for (Py_ssize_t index = 0; index < PyList_GET_SIZE(value); index++) {
+            PyObject *item = Py_NewRef(PyList_GET_ITEM(value, index));
+            PyObject *item_path = PyUnicode_FromFormat("%U[%zd]", path, index);
+            int failed = item_path == NULL || walk_value(walk, item_path, key, parent, item, depth + 1) < 0;
+            Py_XDECREF(item_path);
+            Py_DECREF(item);
+            if (failed) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    return 0; /* booleans, null and anything else carry no text */
+}
+
+static PyObject *native_walk(PyObject *module, PyObject *args) {
+    PyObject *document, *leaf_type;
+    int max_depth;
+    if (!PyArg_ParseTuple(args, "OiO!", &document, &max_depth, &PyType_Type, &leaf_type)) {
+        return NULL;
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)leaf_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "walk: the leaf type is a tuple subclass");
+        return NULL;
+    }
+    Walk walk = {PyList_New(0), (PyTypeObject *)leaf_type, max_depth, 0, 0};
+    PyObject *root = PyUnicode_FromString("$");
+    if (walk.leaves == NULL || root == NULL) {
+        Py_XDECREF(walk.leaves);
+        Py_XDECREF(root);
+        return NULL;
+    }
+    int failed = walk_value(&walk, root, Py_None, Py_None, document, 0);
+    Py_DECREF(root);
+    if (failed) {
+        Py_DECREF(walk.leaves);
+        if (walk.too_deep && !PyErr_Occurred()) {
+            Py_RETURN_NONE;
+        }
+        return NULL;
+    }
+    PyObject *result = Py_BuildValue("(NO)", walk.leaves, walk.lossy ? Py_True : Py_False);
+    return result;
+}
+
 /* certainly_invalid(check: int, value: bytes) -> bool: for the tests that hold C to Python */
 static PyObject *native_certainly_invalid(PyObject *module, PyObject *args) {
     int check;
@@ -638,6 +789,7 @@ static PyMethodDef module_methods[] = {
     {"compile", native_compile, METH_VARARGS, "Compile expressions into a block-mode database."},
     {"deserialize", native_deserialize, METH_O, "A database from Database.serialize() bytes."},
     {"certainly_invalid", native_certainly_invalid, METH_VARARGS, "The C check on one value."},
+    {"walk", native_walk, METH_VARARGS, "The leaves of a decoded JSON value (see payload.py)."},
     {"version", native_version, METH_NOARGS, "The Hyperscan library's version string."},
     {NULL, NULL, 0, NULL},
 };
@@ -656,6 +808,13 @@ PyMODINIT_FUNC PyInit__native(void) {
         return NULL;
     }
     if (PyType_Ready(&DatabaseType) < 0 || PyType_Ready(&ScannerType) < 0) {
+        return NULL;
+    }
+    BACKSLASH = PyUnicode_InternFromString("\\");
+    BACKSLASH2 = PyUnicode_InternFromString("\\\\");
+    QUOTE = PyUnicode_InternFromString("'");
+    ESCAPED_QUOTE = PyUnicode_InternFromString("\\'");
+    if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&native_module);

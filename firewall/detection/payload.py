@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from firewall.detection import _native
 from firewall.detection.findings import Leaf
 
 MAX_DEPTH = 64
@@ -95,33 +96,12 @@ def walk(document: Any) -> list[Leaf]:
 
 
 def _walk(document: Any) -> tuple[list[Leaf], bool]:
-    lossy = False
-    leaves: list[Leaf] = []
-    # (path, key, parent key, value, depth)
-    stack: list[tuple[str, str | None, str | None, Any, int]] = [("$", None, None, document, 0)]
-    pop, push, append = stack.pop, stack.append, leaves.append
-    while stack:
-        path, key, parent, value, depth = pop()
-        kind = type(value)
-        if kind is str:
-            append(Leaf(path, key, value, parent))
-        elif kind is dict:
-            if depth >= MAX_DEPTH:
-                raise _TooDeep
-            for child_key, child in reversed(value.items()):
-                step = "." + child_key if child_key.isidentifier() else member(child_key)
-                push((path + step, child_key, key, child, depth + 1))
-        elif kind is list:
-            if depth >= MAX_DEPTH:
-                raise _TooDeep
-            for index in range(len(value) - 1, -1, -1):
-                push((f"{path}[{index}]", key, parent, value[index], depth + 1))
-        elif kind is int:
-            append(Leaf(path, key, repr(value), parent))
-        elif kind is float:
-            append(Leaf(path, key, repr(value), parent))
-            lossy = lossy or not -1e16 < value < 1e16
-    return leaves, lossy
+    """The leaves, and whether a float may have lost digits (orjson reads integers beyond 64 bits
+    as floats). In C (_native.walk): one Leaf per scalar of every event on the full path."""
+    walked = _native.walk(document, MAX_DEPTH, Leaf)
+    if walked is None:
+        raise _TooDeep
+    return walked
 
 
 def member(key: str) -> str:
