@@ -25,8 +25,9 @@ _NAME_STOP = set(
     "车致于咨询问表称需想因由所曾被无出护话机"
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
-# Cue words that follow a name instead of preceding it (刘桂英先生您好, 张华您好).
-_HONORIFICS = ("先生", "女士", "小姐", "您好", "你好")
+# Cue words that follow a name instead of preceding it: honorifics (刘桂英先生) and greetings
+# (张华您好). Not possessives (张伟的手机): brands before them (苏宁的订单, 申通的快递) read as names.
+_FOLLOWING_CUES = ("先生", "女士", "小姐", "您好", "你好")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
 
@@ -40,7 +41,7 @@ def refine_person_name(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
     """A keyed leaf must be the name alone; in running text the name starts right after a cue word,
-    or ends right before an honorific or greeting cue word (先生, 女士, 小姐, 您好, 你好).
+    or ends right before a cue word that follows names (先生, 女士, 小姐, 您好, 你好).
 
     Of the candidates after one cue, only those starting where the name starts (the cue's end, past
     a colon or space) count; the name ends before the first stop character of its given name.
@@ -49,12 +50,12 @@ def refine_person_name(
         lo, hi = _stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
-    honorifics = tuple(word for word in cue_words if word in _HONORIFICS)
-    spans = _names_before_honorifics(text, candidates, honorifics) if honorifics else []
+    following = tuple(word for word in cue_words if word in _FOLLOWING_CUES)
+    spans = _names_before_cues(text, candidates, following) if following else []
     ends_at: dict[int, list[int]] = {}
     for c in candidates:
-        # An honorific ends the name before it (张先生和李女士: 和李 follows 先生 but is no name).
-        if c.cue_end is None or text.endswith(honorifics, 0, c.cue_end):
+        # A following cue ends the name before it (张先生和李女士: 和李 follows 先生 but is no name).
+        if c.cue_end is None or text.endswith(following, 0, c.cue_end):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
@@ -78,10 +79,10 @@ def _has_name_dot(text: str, start: int, end: int) -> bool:
     return any(dot in text[start:end] for dot in _NAME_DOTS)
 
 
-def _names_before_honorifics(
-    text: str, candidates: Sequence[_Span], honorifics: tuple[str, ...]
+def _names_before_cues(
+    text: str, candidates: Sequence[_Span], following: tuple[str, ...]
 ) -> list[tuple[int, int]]:
-    """Names that an honorific follows: 刘桂英先生您好 → 刘桂英, 尊敬的王芳女士 → 王芳.
+    """Names that a following cue follows: 刘桂英先生您好 → 刘桂英, 尊敬的王芳女士 → 王芳.
 
     Every surname inside the name starts a candidate (刘桂英, 桂英); the name is the longest one
     that starts where a word can start (the text's start, punctuation, a space or a stop character
@@ -90,7 +91,7 @@ def _names_before_honorifics(
     """
     starts_by_end: dict[int, set[int]] = {}
     for c in candidates:
-        if c.cue_end is None and text.startswith(honorifics, c.end):
+        if c.cue_end is None and text.startswith(following, c.end):
             starts_by_end.setdefault(c.end, set()).add(c.start)
     spans = []
     for end, starts in starts_by_end.items():
