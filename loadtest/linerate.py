@@ -39,6 +39,7 @@ from confluent_kafka import (
     TIMESTAMP_LOG_APPEND_TIME,
     Consumer,
     ConsumerGroupState,
+    KafkaError,
     KafkaException,
     Message,
     TopicPartition,
@@ -216,10 +217,15 @@ class Contender:
         deadline = time.monotonic() + timeout_s
         while True:
             self.check_alive()
-            group = admin.describe_consumer_groups([self.group])[self.group].result(10)
-            assigned = sum(len(m.assignment.topic_partitions) for m in group.members)
-            if group.state == ConsumerGroupState.STABLE and assigned >= 2 * PARTITIONS:
-                return
+            try:
+                group = admin.describe_consumer_groups([self.group])[self.group].result(10)
+            except KafkaException as error:
+                if not _coordinator_busy(error):
+                    raise
+            else:
+                assigned = sum(len(m.assignment.topic_partitions) for m in group.members)
+                if group.state == ConsumerGroupState.STABLE and assigned >= 2 * PARTITIONS:
+                    return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.name}: partitions not assigned after {timeout_s:.0f} s")
             time.sleep(0.2)
@@ -241,6 +247,19 @@ class Contender:
 
     def stop(self) -> None:
         stop_gracefully(self.processes)
+
+
+_COORDINATOR_BUSY = {
+    KafkaError.COORDINATOR_LOAD_IN_PROGRESS,  # a broker that just started
+    KafkaError.COORDINATOR_NOT_AVAILABLE,
+    KafkaError.NOT_COORDINATOR,
+}
+
+
+def _coordinator_busy(error: KafkaException) -> bool:
+    """A group coordinator that is not ready yet: ask again (a fresh broker's first seconds)."""
+    cause = error.args[0] if error.args else None
+    return isinstance(cause, KafkaError) and (cause.retriable() or cause.code() in _COORDINATOR_BUSY)
 
 
 def child_environment() -> dict[str, str]:

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loadtest.linerate import percentile
+from loadtest.linerate import _coordinator_busy, percentile
 from loadtest.loadgen import MAX_EVENT_BYTES, MIN_EVENT_BYTES, SizePlan, event_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +81,9 @@ def test_mixed_sizes_stay_in_range_and_are_mostly_small() -> None:
 def test_event_keys_are_distinct_across_indexes_and_runs() -> None:
     keys = {event_key(seed, index) for seed in (1, 2) for index in range(5000)}
     assert len(keys) == 10_000
+
+
+def test_waiting_for_a_worker_outlasts_a_coordinator_still_loading() -> None:
+    # A broker started a moment ago answers group queries with this before it is ready.
+    assert _coordinator_busy(KafkaException(KafkaError(KafkaError.COORDINATOR_LOAD_IN_PROGRESS)))
+    assert not _coordinator_busy(KafkaException(KafkaError(KafkaError.GROUP_AUTHORIZATION_FAILED)))
