@@ -434,6 +434,13 @@ static int process_hit(ScannerObject *self, const char *buffer, size_t floor, si
     return 1;
 }
 
+/* Append a new reference (NULL when building it failed) and drop it; -1 on failure. */
+static int append_new(PyObject *list, PyObject *item) {
+    int failed = item == NULL || PyList_Append(list, item) < 0;
+    Py_XDECREF(item);
+    return failed ? -1 : 0;
+}
+
 /* scan(buffer: bytes) -> list[tuple[id, start, end]] | None  (byte offsets; None: a stop matched) */
 static PyObject *Scanner_scan(ScannerObject *self, PyObject *arg) {
     Py_buffer view;
@@ -455,13 +462,9 @@ static PyObject *Scanner_scan(ScannerObject *self, PyObject *arg) {
         if (!process_hit(self, buffer, 0, (size_t)view.len, hit)) {
             continue;
         }
-        PyObject *item = Py_BuildValue("(IKK)", hit->id, hit->start, hit->end);
-        if (item == NULL || PyList_Append(result, item) < 0) {
-            Py_XDECREF(item);
+        if (append_new(result, Py_BuildValue("(IKK)", hit->id, hit->start, hit->end)) < 0) {
             Py_CLEAR(result);
-            break;
         }
-        Py_DECREF(item);
     }
 done:
     PyBuffer_Release(&view);
@@ -559,13 +562,10 @@ static PyObject *Scanner_scan_texts(ScannerObject *self, PyObject *arg) {
             s = start_chars;
             e = chars;
         }
-        PyObject *item = Py_BuildValue("(InKK)", hit->id, lo, (unsigned long long)s, (unsigned long long)e);
-        if (item == NULL || PyList_Append(result, item) < 0) {
-            Py_XDECREF(item);
+        if (append_new(result, Py_BuildValue("(InKK)", hit->id, lo, (unsigned long long)s,
+                                             (unsigned long long)e)) < 0) {
             Py_CLEAR(result);
-            break;
         }
-        Py_DECREF(item);
     }
 done:
     Py_XDECREF(encoded);
