@@ -441,7 +441,8 @@ static int append_new(PyObject *list, PyObject *item) {
     return failed ? -1 : 0;
 }
 
-/* scan(buffer: bytes) -> list[tuple[id, start, end]] | None  (byte offsets; None: a stop matched) */
+/* scan(buffer: bytes) -> list[tuple[id, start, end]] | None  (byte offsets; None: a stop matched)
+ * The buffer must be valid UTF-8 (the databases are compiled in UTF-8 mode): the prefilter checks. */
 static PyObject *Scanner_scan(ScannerObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
