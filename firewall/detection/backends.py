@@ -35,7 +35,8 @@ _EDGES: dict[Boundary, tuple[str, str | None]] = {
     Boundary.EMAIL: ("0-9A-Za-z._%+\\-", "0-9A-Za-z\\-"),
 }
 # Validators whose checksum C can test first: a value failing it certainly fails the validator
-# (tests/unit/test_native.py holds each to its Python validator), so the match never reaches Python.
+# (tests/unit/test_native.py holds each to its Python validator), so such a match never reaches
+# Python.
 _NATIVE_CHECKS = {
     "cn_bank_card": _native.CHECK_LUHN,
     "luhn": _native.CHECK_LUHN,

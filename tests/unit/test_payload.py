@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
-from firewall.detection.payload import MAX_DEPTH
+from firewall.detection.payload import MAX_DEPTH, member, walk
 
 
 def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
@@ -167,3 +167,14 @@ def test_every_scalar_is_one_leaf_whose_path_resolves_to_it(
             assert leaf.text == str(value)
         else:
             assert float(leaf.text) == value
+
+
+@given(keys=st.lists(st.text(max_size=8), min_size=1, max_size=3))
+def test_paths_are_written_as_redaction_rebuilds_them(keys: list[str]) -> None:
+    # The walk (C) names each leaf; redaction finds the leaf again by rebuilding the path with
+    # member(): if the two ever wrote a key differently, a finding would go unredacted.
+    document: Any = "13812345678"
+    for key in reversed(keys):
+        document = {key: [document]}
+    [leaf] = walk(document)
+    assert leaf.path == "$" + "".join(member(key) + "[0]" for key in keys)
