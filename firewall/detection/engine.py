@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -51,6 +52,26 @@ _REFINERS = {
 def normalise_key(key: str) -> str:
     """``receiver_Mobile-No`` → ``receivermobileno``: how rules compare JSON key names."""
     return key.lower().replace("_", "").replace("-", "").replace(" ", "").replace(".", "")
+
+
+_KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\x00-\x7f]+")
+# Key terms this short (lat, qq, vin, tel) are inside too many words (calculation, province,
+# hotel): they match whole words of a key, or runs of them (latLng, user_qq), never a part of one.
+_SHORT_TERM = 3
+
+
+def key_words(key: str) -> frozenset[str]:
+    """The words of a key and runs of up to three of them, lower-cased: ``userQQ_no`` → user, qq,
+    no, userqq, qqno, userqqno."""
+    words = [word.lower() for word in _KEY_WORD.findall(key)]
+    return frozenset(
+        "".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)
+    )
+
+
+def _names(term: str, normal: str, words: frozenset[str]) -> bool:
+    """Whether a normalised key names a rule's key term (short ASCII terms: as whole words)."""
+    return term in words if len(term) <= _SHORT_TERM and term.isascii() else term in normal
 
 
 @dataclass(slots=True)
@@ -334,11 +355,12 @@ class Detector:
             denied: frozenset[int] = frozenset()
             if key:
                 normal = normalise_key(key)
+                words = key_words(key)
                 outer = normalise_key(parent) if parent else ""
                 matched = frozenset(
                     r.index
                     for r in self._rules
-                    if any(t in normal for t in r.key_terms)
+                    if any(_names(t, normal, words) for t in r.key_terms)
                     and not any(x in normal for x in r.key_excludes)
                     and not any(x in outer for x in r.parent_excludes)
                 )

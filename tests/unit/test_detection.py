@@ -377,3 +377,16 @@ def test_full_width_values_are_found_at_their_own_offsets(
     assert detector.has_candidates(payload)
     found = [(f.entity, text[f.start : f.end]) for f in detector.scan_payloads([payload])[0]]
     assert (entity, value) in found
+
+
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [("user_lat", True), ("latLng", True), ("gpsLat", True), ("LAT", True),
+     ("calculation_result", False), ("population_density", False), ("translation_score", False),
+     ("along_track_km", False), ("salon_rating", False)],
+)
+def test_short_key_terms_name_whole_words_of_a_key(detector: Detector, key: str, found: bool) -> None:
+    # lat, lon, qq, vin, tel: inside too many English words to match as substrings
+    payload = json.dumps({key: "31.234"}).encode()
+    entities = {f.entity for f in detector.scan_payloads([payload])[0]}
+    assert ("GEO_COORD" in entities) is found
