@@ -67,7 +67,7 @@ class _Strict(BaseModel):
 
 class Context(_Strict):
     keywords: tuple[str, ...] = ()  # cue words in the text before/after the match
-    keys: tuple[str, ...] = ()  # JSON key fragments (normalised: lower case, no _ - space)
+    keys: tuple[str, ...] = ()  # JSON key fragments (normalised); of 3 chars or fewer: whole key words
     key_excludes: tuple[str, ...] = ()  # key fragments that veto a key match (product_name)
     parent_excludes: tuple[str, ...] = ()  # enclosing-object keys that veto it (merchant.name)
     deny_keys: tuple[str, ...] = ()  # key fragments under which the rule never reports (sku)
