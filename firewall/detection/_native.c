@@ -441,8 +441,51 @@ static int append_new(PyObject *list, PyObject *item) {
     return failed ? -1 : 0;
 }
 
+/* Whether bytes are UTF-8 exactly as Python's strict decoder reads it (no overlong forms, no
+ * surrogates, nothing past U+10FFFF); ASCII eight bytes at a time. */
+static int valid_utf8(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint64_t eight;
+        if (i + 8 <= n && (memcpy(&eight, s + i, 8), (eight & 0x8080808080808080ULL) == 0)) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t length = 3;
+        unsigned char low = 0x80, high = 0xBF; /* the range of the second byte */
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+        } else if (c == 0xE0) {
+            low = 0xA0;
+        } else if (c == 0xED) {
+            high = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            low = c == 0xF0 ? 0x90 : 0x80;
+            high = c == 0xF4 ? 0x8F : 0xBF;
+        } else if (c < 0xE1 || c > 0xEF) {
+            return 0;
+        }
+        if (i + length > n || s[i + 1] < low || s[i + 1] > high) {
+            return 0;
+        }
+        for (size_t k = 2; k < length; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return 0;
+            }
+        }
+        i += length;
+    }
+    return 1;
+}
+
 /* scan(buffer: bytes) -> list[tuple[id, start, end]] | None  (byte offsets; None: a stop matched)
- * The buffer must be valid UTF-8 (the databases are compiled in UTF-8 mode): the prefilter checks. */
+ * ValueError when the buffer is not UTF-8: the databases are compiled in UTF-8 mode. */
 static PyObject *Scanner_scan(ScannerObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
@@ -450,6 +493,10 @@ static PyObject *Scanner_scan(ScannerObject *self, PyObject *arg) {
     }
     const char *buffer = view.buf;
     PyObject *result = NULL;
+    if (!valid_utf8(view.buf, (size_t)view.len)) {
+        PyErr_SetString(PyExc_ValueError, "scan: the buffer is not UTF-8");
+        goto done;
+    }
     if (run_scan(self, buffer, (size_t)view.len) < 0) {
         goto done;
     }
@@ -484,12 +531,13 @@ static PyObject *Scanner_scan_texts(ScannerObject *self, PyObject *arg) {
     if (count == 0) {
         return PyList_New(0);
     }
-    PyObject *encoded = PyList_New(count); /* keeps each text's UTF-8 alive */
+    PyObject *replaced = NULL; /* UTF-8 of the rare texts with a lone surrogate, kept alive */
+    const char **utf8 = PyMem_Calloc((size_t)count, sizeof(char *));
     size_t *starts = PyMem_Calloc((size_t)count + 1, sizeof(size_t));
     uint8_t *ascii = PyMem_Calloc((size_t)count + 1, 1);
     char *buffer = NULL;
     PyObject *result = NULL;
-    if (encoded == NULL || starts == NULL || ascii == NULL) {
+    if (utf8 == NULL || starts == NULL || ascii == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -500,15 +548,25 @@ static PyObject *Scanner_scan_texts(ScannerObject *self, PyObject *arg) {
             PyErr_Format(PyExc_TypeError, "scan_texts: item %zd is not a str", i);
             goto done;
         }
-        /* "replace" as the Python side did: a lone surrogate becomes '?', one byte per character */
-        PyObject *bytes = PyUnicode_AsEncodedString(text, "utf-8", "replace");
-        if (bytes == NULL) {
-            goto done;
+        /* The str's own UTF-8 (no copy for ASCII text, cached in the str otherwise). */
+        Py_ssize_t size;
+        utf8[i] = PyUnicode_AsUTF8AndSize(text, &size);
+        if (utf8[i] == NULL) { /* a lone surrogate: '?' for it, one byte per character */
+            PyErr_Clear();
+            PyObject *bytes = PyUnicode_AsEncodedString(text, "utf-8", "replace");
+            if (bytes == NULL || (replaced == NULL && (replaced = PyList_New(0)) == NULL)) {
+                Py_XDECREF(bytes);
+                goto done;
+            }
+            if (append_new(replaced, bytes) < 0) {
+                goto done;
+            }
+            utf8[i] = PyBytes_AS_STRING(bytes); /* alive: the list holds it */
+            size = PyBytes_GET_SIZE(bytes);
         }
-        PyList_SET_ITEM(encoded, i, bytes);
         ascii[i] = PyUnicode_IS_ASCII(text);
         starts[i] = total;
-        total += (size_t)PyBytes_GET_SIZE(bytes) + 1;
+        total += (size_t)size + 1;
     }
     starts[count] = total;
     buffer = PyMem_Malloc(total);
@@ -518,8 +576,7 @@ static PyObject *Scanner_scan_texts(ScannerObject *self, PyObject *arg) {
     }
     buffer[0] = '\0';
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *bytes = PyList_GET_ITEM(encoded, i);
-        memcpy(buffer + starts[i], PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes));
+        memcpy(buffer + starts[i], utf8[i], starts[i + 1] - 1 - starts[i]);
         buffer[starts[i + 1] - 1] = '\0';
     }
     if (run_scan(self, buffer, total) < 0) {
@@ -569,7 +626,8 @@ static PyObject *Scanner_scan_texts(ScannerObject *self, PyObject *arg) {
         }
     }
 done:
-    Py_XDECREF(encoded);
+    Py_XDECREF(replaced);
+    PyMem_Free(utf8);
     PyMem_Free(starts);
     PyMem_Free(ascii);
     PyMem_Free(buffer);

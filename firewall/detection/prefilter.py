@@ -122,13 +122,11 @@ class Prefilter:
             if unescaped is None:
                 return True
             payload, known_json = unescaped, True
-        if not payload.isascii():
-            try:
-                payload.decode("utf-8")
-            except UnicodeDecodeError:
-                return True  # not text: the full path decides (it quarantines binary)
         buffer = SEPARATOR + payload + SEPARATOR
-        hits = self._scanner.scan(buffer)
+        try:
+            hits = self._scanner.scan(buffer)
+        except ValueError:
+            return True  # not UTF-8 text: the full path decides (it quarantines binary)
         if hits is None:
             return True  # a stop: a number with an exponent, a folded character, an unvalidated rule
         self._cue_starts.clear()

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from firewall.checksums import cn_ric, cn_uscc, get_validator, luhn
@@ -191,3 +191,28 @@ def test_a_source_edited_after_the_build_refuses_to_import(tmp_path: Path) -> No
     (tmp_path / "engine.py").write_text("x = 2\n")
     with pytest.raises(ImportError, match=r"engine\.py changed after it was compiled"):
         _refuse_stale_build(tmp_path)
+
+
+@given(
+    data=st.binary(max_size=40)
+    | st.text(max_size=20).map(lambda text: text.encode("utf-8", "surrogatepass"))
+)
+# overlong forms, a surrogate, beyond U+10FFFF, truncated, and the edges of each range
+@example(b"\xc0\x80")
+@example(b"\xe0\x9f\xbf")
+@example(b"\xe0\xa0\x80")
+@example(b"\xed\xa0\x80")
+@example(b"\xed\x9f\xbf")
+@example(b"\xf4\x90\x80\x80")
+@example(b"\xf4\x8f\xbf\xbf")
+@example(b"\xf0\x8f\xbf\xbf")
+@example(b"abcdefgh\xe4\xb8")
+def test_scan_refuses_exactly_the_bytes_python_cannot_decode(data: bytes) -> None:
+    scan = scanner(["x"], [Plan()])
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        with pytest.raises(ValueError, match="not UTF-8"):
+            scan.scan(data)
+    else:
+        assert scan.scan(data) is not None
