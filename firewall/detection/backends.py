@@ -140,20 +140,30 @@ def recovery_database(specs: dict[int, ExpressionSpec], cache_dir: Path) -> _nat
     )
 
 
-def cue_plan(word: str, track_start: bool = True) -> Plan:
-    """A cue word's guard characters are trimmed like boundaries; without start tracking there
-    is no start to trim (the caller takes the start as end minus the word's length)."""
+class CueExpression(NamedTuple):
+    expression: bytes
+    flags: int
+    plan: Plan
+
+
+def cue_expression(word: str, track_start: bool = True) -> CueExpression:
+    """A cue word as Hyperscan finds it, caseless; its guard characters are trimmed like
+    boundaries. Without start tracking there is no start to trim (the caller takes the start as
+    the end minus the word's length)."""
     left, right = _cue_edges(word)
-    return Plan(trim_left=left and track_start, trim_right=right)
+    return CueExpression(
+        _cue(word).encode(),
+        _native.FLAG_UTF8 | _native.FLAG_CASELESS | (_native.FLAG_SOM_LEFTMOST if track_start else 0),
+        Plan(trim_left=left and track_start, trim_right=right),
+    )
 
 
 class HyperscanBackend:
     def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
         # ids: the expressions in order, then the cue words
-        expressions = [scan_expression(spec) for spec in specs] + [_cue(w).encode() for w in cue_words]
-        flags = [expression_flags(spec) for spec in specs] + [
-            _native.FLAG_SOM_LEFTMOST | _native.FLAG_UTF8 | _native.FLAG_CASELESS for _ in cue_words
-        ]
+        cues = [cue_expression(word) for word in cue_words]
+        expressions = [scan_expression(spec) for spec in specs] + [cue.expression for cue in cues]
+        flags = [expression_flags(spec) for spec in specs] + [cue.flags for cue in cues]
         self._rule_of = [spec.rule for spec in specs]
         database = compile_database(
             expressions, flags, list(range(len(expressions))), cache_dir, [s.rule_id for s in specs]
@@ -161,7 +171,7 @@ class HyperscanBackend:
         self._scanner = (
             _native.Scanner(
                 database,
-                [rule_plan(spec) for spec in specs] + [cue_plan(word) for word in cue_words],
+                [rule_plan(spec) for spec in specs] + [cue.plan for cue in cues],
                 recovery_database(dict(enumerate(specs)), cache_dir),
             )
             if database is not None

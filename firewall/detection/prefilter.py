@@ -25,10 +25,9 @@ from firewall.detection.backends import (
     SEPARATOR,
     ExpressionSpec,
     Plan,
-    _cue,
     _literal,
     compile_database,
-    cue_plan,
+    cue_expression,
     expression_flags,
     recovery_database,
     rule_plan,
@@ -78,10 +77,11 @@ class Prefilter:
             kinds.append(("rule", rule))
             plans.append(rule_plan(spec) if rule.validate is not None else Plan(stop=True))
         for word in cue_words:
-            expressions.append(_cue(word).encode())
-            flags.append(_native.FLAG_UTF8 | _native.FLAG_CASELESS)
+            cue = cue_expression(word, track_start=False)
+            expressions.append(cue.expression)
+            flags.append(cue.flags)
             kinds.append(("cue", len(word.encode())))
-            plans.append(cue_plan(word, track_start=False))
+            plans.append(cue.plan)
         for term in key_terms:
             # A whole quoted JSON key containing the term, then its colon. No start-of-match
             # tracking (it made the prefilter 6x slower): the key lies between the last two quotes.
