@@ -203,18 +203,28 @@ def _rules_lint(args: argparse.Namespace) -> int:
     detector = Detector(pack)
     load_policy(args.policy or args.patterns / "policy.yaml")
     failures = []
+    examples = 0
     for rule in pack.rules:
-        for example, should_match in [(e, True) for e in rule.examples.match] + [
-            (e, False) for e in rule.examples.no_match
-        ]:
+        cases = (
+            [(e, "match") for e in rule.examples.match]
+            + [(e, "whole") for e in rule.examples.whole]
+            + [(e, "no_match") for e in rule.examples.no_match]
+        )
+        examples += len(cases)
+        for example, kind in cases:
             found = detector.scan_payloads([example.encode()])[0]
             # A positive example must yield the rule's entity (an overlapping rule of the same
-            # entity may win the span); a negative one must not fire this rule.
-            matched = any(f.entity == rule.entity if should_match else f.rule_id == rule.id for f in found)
-            if matched != should_match:
-                verb = "should match but does not" if should_match else "should not match but does"
-                failures.append(f"rule {rule.id}: example {example!r} {verb}")
-    examples = sum(len(r.examples.match) + len(r.examples.no_match) for r in pack.rules)
+            # entity may win the span), a whole one over all of its text; a negative one must not
+            # fire this rule.
+            if kind == "no_match":
+                if any(f.rule_id == rule.id for f in found):
+                    failures.append(f"rule {rule.id}: example {example!r} should not match but does")
+            elif kind == "match":
+                if not any(f.entity == rule.entity for f in found):
+                    failures.append(f"rule {rule.id}: example {example!r} should match but does not")
+            elif not any(f.entity == rule.entity and (f.start, f.end) == (0, len(example)) for f in found):
+                spans = [(f.entity, f.start, f.end) for f in found]
+                failures.append(f"rule {rule.id}: example {example!r} should be found whole, found {spans}")
     for failure in failures:
         print(f"FAIL {failure}")
     print(
@@ -283,7 +293,7 @@ def _rules_explain(args: argparse.Namespace) -> int:
                 f"  never under keys: {', '.join(ctx.deny_keys) or '-'}; "
                 f"vetoed by: {', '.join(ctx.deny_keywords) or '-'}"
             )
-        for example in rule.examples.match:
+        for example in (*rule.examples.match, *rule.examples.whole):
             print(f"  matches:     {example}")
         for example in rule.examples.no_match:
             print(f"  not matched: {example}")

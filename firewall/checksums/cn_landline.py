@@ -8,15 +8,22 @@ area codes and each city's local-number length come from libphonenumber's CN fix
 (see ``cn_area_codes``). Local subscriber numbers never start with 0 (trunk prefix) or 1 (service
 numbers), so ``010-12345678`` is rejected although it has the right shape.
 
+An extension may follow the number (``021-34842236-7707``, ``0411-5745950转7580``, ``分机123``,
+``ext. 882``, ``x123``; up to 6 digits): it is not part of the number and only its form is checked.
+
 >>> validate('+86 10 62345678')
 '01062345678'
 >>> is_valid('(021)62345678'), is_valid('0755 2345 6789'), is_valid('0261 2345678')
 (True, True, False)
 >>> is_valid('（0757）8566077'), is_valid('0898—77327878')
 (True, True)
+>>> validate('0760-64106731 ext. 882'), is_valid('021-34842236-7707'), is_valid('010-12345678-2024')
+('076064106731', True, False)
 """
 
 from __future__ import annotations
+
+import re
 
 from firewall.checksums._text import is_ascii_digits, remove_chars
 from firewall.checksums.cn_area_codes import LOCAL7_CODES_3, LOCAL8_CODES_2, LOCAL8_CODES_3
@@ -24,12 +31,14 @@ from firewall.checksums.exceptions import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
+    ValidationError,
     passes,
 )
 
 __all__ = ["compact", "is_valid", "split_area_code", "validate"]
 
 _SEPARATORS = " -()（）—–"
+_EXTENSION = re.compile(r"(?:-| ?(?:转|分机|ext\.?) ?| ?x)[0-9]{1,6}$", re.IGNORECASE)
 
 
 def compact(text: str) -> str:
@@ -62,8 +71,19 @@ def split_area_code(number: str) -> tuple[str, str]:
 
 
 def validate(text: str) -> str:
-    """Return the compact number (with trunk 0) or raise a ValidationError subclass."""
-    number = compact(text)
+    """Return the compact number (with trunk 0, without an extension) or raise a ValidationError
+    subclass."""
+    try:
+        return _validate_number(compact(text))
+    except ValidationError:
+        # Only now look for an extension: "0755-8654-3210" is a number, not 0755-8654 ext. 3210.
+        extension = _EXTENSION.search(text)
+        if extension is None:
+            raise
+        return _validate_number(compact(text[: extension.start()]))
+
+
+def _validate_number(number: str) -> str:
     if not is_ascii_digits(number) or number[0] != "0":
         raise InvalidFormat("expected ASCII digits starting with the trunk prefix 0")
     if len(number) not in (11, 12):

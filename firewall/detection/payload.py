@@ -111,14 +111,15 @@ def member(key: str) -> str:
     return "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
 
 
-# Full-width digits, Latin letters and + - . @ (１３８…, ＡＢ，ｑｑ＠) as ASCII: the same entities,
-# typed on a Chinese keyboard. One character for one, so offsets into the folded text are offsets
-# into the original and redaction rewrites the original characters.
+# Full-width digits, Latin letters and + - . @ (１３８…, ＡＢ，ｑｑ＠) as ASCII, and the ideographic
+# space (U+3000) as a space: the same entities, typed on a Chinese keyboard (＋８６　１３８…). One
+# character for one, so offsets into the folded text are offsets into the original and redaction
+# rewrites the original characters.
 FULLWIDTH_ALNUM = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))  # code point ranges
 _FULLWIDTH = "\uff0b\uff0d\uff0e\uff20" + "".join(
     chr(c) for lo, hi in FULLWIDTH_ALNUM for c in range(lo, hi + 1)
 )
-_FOLD_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH})
+_FOLD_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH} | {"\u3000": " "})
 _HAS_FULLWIDTH_ALNUM = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in FULLWIDTH_ALNUM) + "]")
 
 

@@ -92,7 +92,8 @@ class RecoverStart(_Strict):
 
 
 class Examples(_Strict):
-    match: tuple[str, ...] = ()
+    match: tuple[str, ...] = ()  # the rule's entity is found in each (any span)
+    whole: tuple[str, ...] = ()  # plain text found as one finding of the entity, end to end
     no_match: tuple[str, ...] = ()
 
 

@@ -35,6 +35,26 @@ def test_valid_numbers(text: str, compact: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("021-34842236-7707", "02134842236"),
+        ("0898-2496373-4183", "08982496373"),
+        ("0411-5745950转7580", "04115745950"),
+        ("0411-5745950 转 7580", "04115745950"),
+        ("010-62345678分机123", "01062345678"),
+        ("0760-64106731 ext. 882", "076064106731"),
+        ("010-62345678 EXT 12", "01062345678"),
+        ("010 6234 5678 x123", "01062345678"),
+        ("+86 (024) 87111473", "02487111473"),
+        ("0086 (21) 6234 5678", "02162345678"),
+        ("0755-8654-3210", "075586543210"),  # a whole number first: not 0755-8654 ext. 3210
+    ],
+)
+def test_extensions_are_not_part_of_the_number(text: str, number: str) -> None:
+    assert cn_landline.validate(text) == number
+
+
+@pytest.mark.parametrize(
     ("text", "error"),
     [
         ("010-12345678", InvalidComponent),  # local numbers never start with 1
@@ -48,6 +68,9 @@ def test_valid_numbers(text: str, compact: str) -> None:
         ("62345678", InvalidFormat),  # no area code
         ("1062345678", InvalidFormat),
         ("010-6234567X", InvalidFormat),
+        ("010-12345678-2024", InvalidComponent),  # the number before the extension is not one
+        ("021-34842236-1234567", InvalidLength),  # extensions have at most 6 digits
+        ("021-34842236 转 ", InvalidFormat),
         ("", InvalidFormat),
     ],
 )

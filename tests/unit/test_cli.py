@@ -158,6 +158,20 @@ def test_rules_lint_fails_when_an_example_fails(
 
 
 @pytest.mark.usefixtures("private_cache")
+def test_rules_lint_fails_when_a_whole_example_is_found_in_part(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    patterns = _tiny_patterns(tmp_path, "      whole: ['ORD123456', 'see ORD123456']\n")
+    code, out, _ = _run(capsysbinary, "rules", "lint", "--patterns", str(patterns))
+    assert code == 1
+    assert (
+        "FAIL rule order_code: example 'see ORD123456' should be found whole, "
+        "found [('ORDER_CODE', 4, 13)]" in out
+    )
+    assert out.splitlines()[-1] == "1 rules, 1 entities, 2 examples: 1 failing"
+
+
+@pytest.mark.usefixtures("private_cache")
 def test_rules_lint_on_a_good_tiny_pack(
     capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
 ) -> None:

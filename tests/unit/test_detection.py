@@ -25,7 +25,7 @@ POSITIVES: list[tuple[str, str, str]] = [
      "四川省成都市锦江区淮海中路379号27号楼1901室"),
     ("CN_BANK_CARD", "我的银行卡6212264233793351639请查收", "6212264233793351639"),
     ("CN_HK_MACAU_PERMIT", "港澳通行证CS4992786已过期", "CS4992786"),
-    ("CN_LANDLINE", "座机020-82666355转8", "020-82666355"),
+    ("CN_LANDLINE", "座机020-82666355转8", "020-82666355转8"),  # the extension is part of it
     ("CN_LICENSE_PLATE", "车牌川N08186F违章", "川N08186F"),
     ("CN_MOBILE", "我的手机13812345678谢谢", "13812345678"),
     ("CN_PASSPORT", "护照号码EX4613384，有效期", "EX4613384"),
@@ -147,6 +147,48 @@ HARD_NEGATIVES = [
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_hard_negative_is_not_found(detector: Detector, text: str) -> None:
     assert found_texts(detector, text.encode()) == []
+
+
+# Forms whose prefix, tail or extension used to fall outside the span: one finding, all of it.
+WHOLE_VALUES: list[tuple[str, str, str]] = [
+    ("IPV6", '{"src_ip": "::ffff:145.211.118.230"}', "::ffff:145.211.118.230"),
+    # A cued IPv4 tail alone (0.9) would outrank an uncued address (0.85): the address is cued too.
+    ("IPV6", "登录IP：::ffff:111.118.160.155", "::ffff:111.118.160.155"),
+    ("IPV6", "IPv6地址64:ff9b::192.0.2.33", "64:ff9b::192.0.2.33"),
+    ("IPV6", "src 0:0:0:0:0:ffff:1.2.3.4 ok", "0:0:0:0:0:ffff:1.2.3.4"),
+    ("IPV6", '{"addr": "::1.2.3.4"}', "::1.2.3.4"),
+    ("CN_LANDLINE", "电话+86 (024) 87111473", "+86 (024) 87111473"),
+    ("CN_LANDLINE", '{"tel": "0086 (21) 6234 5678"}', "0086 (21) 6234 5678"),
+    ("CN_LANDLINE", "座机+86(10)62345678。", "+86(10)62345678"),
+    ("CN_LANDLINE", '{"tel": "021-34842236-7707"}', "021-34842236-7707"),
+    ("CN_LANDLINE", "座机0411-5745950转7580，谢谢", "0411-5745950转7580"),
+    ("CN_LANDLINE", "tel: 0760-64106731 ext. 882", "0760-64106731 ext. 882"),
+    ("CN_LANDLINE", "办公电话010-62345678 Ext 12", "010-62345678 Ext 12"),
+    ("CN_LANDLINE", "010-62345678分机123", "010-62345678分机123"),
+    ("CN_LANDLINE", "总机010 6234 5678 x123", "010 6234 5678 x123"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), WHOLE_VALUES, ids=[v for _, _, v in WHOLE_VALUES])
+def test_value_is_one_finding_over_all_of_it(detector: Detector, entity: str, text: str, value: str) -> None:
+    assert found_texts(detector, text.encode()) == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A dash and a 0 start the next number (area codes start with 0), not an extension.
+        ("电话010-62345678-010-62345679", [("CN_LANDLINE", "010-62345678"), ("CN_LANDLINE", "010-62345679")]),
+        ("电话010-62345678 x 2", [("CN_LANDLINE", "010-62345678")]),  # a count, not x123
+        ("电话0755-8654-3210", [("CN_LANDLINE", "0755-8654-3210")]),  # a number, not 0755-8654 ext. 3210
+        ("电话010-62345678-20240506", [("CN_LANDLINE", "010-62345678")]),  # 8 digits: no extension
+        ("电话010-12345678-2024", []),  # the number before the extension is not one
+        ("订单号021-34842236-7707", []),
+        ("日期2024-05-06", []),
+    ],
+)
+def test_extension_near_misses(detector: Detector, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found_texts(detector, text.encode()) == expected
 
 
 # ------------------------------------------------------------------------- batching and backends
@@ -367,6 +409,8 @@ def _entities(detector: Detector, text: str) -> set[str]:
         ("CN_RESIDENT_ID", "身份证１１０１０５１９４９１２３１００２Ｘ",
          "１１０１０５１９４９１２３１００２Ｘ"),
         ("EMAIL", "邮箱ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+        # the ideographic space (U+3000) joins the prefix to the number
+        ("CN_MOBILE", "手机＋８６　１９１８９１４５３７４", "＋８６　１９１８９１４５３７４"),
     ],
 )
 def test_full_width_values_are_found_at_their_own_offsets(

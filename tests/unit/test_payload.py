@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
-from firewall.detection.payload import MAX_DEPTH, member, walk
+from firewall.detection.payload import MAX_DEPTH, fold_fullwidth, member, walk
 
 
 def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
@@ -67,6 +67,21 @@ def test_integers_beyond_64_bits_keep_every_digit(digits: str) -> None:
 def test_unicode_escapes_are_decoded_before_scanning() -> None:
     payload = b'{"\\u624b\\u673a": "\\u6211\\u7684 138\\u0031"}'
     assert _leaves(payload) == [("$.手机", "手机", "我的 1381")]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("＋８６　１９１８９１４５３７４", "+86 19189145374"),  # the ideographic space too
+        ("电话：０１０－６２３４５６７８", "电话：010-62345678"),
+        ("邮箱ｑｑ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱qq@example.com"),
+        ("地址　北京市", "地址　北京市"),  # no full-width letter or digit: left as it is
+    ],
+)
+def test_full_width_text_folds_to_ascii_one_character_for_one(text: str, folded: str) -> None:
+    leaf = fold_fullwidth(Leaf("$", None, text))
+    assert leaf.text == folded
+    assert len(leaf.text) == len(text)
 
 
 @pytest.mark.parametrize("text", ["hello 13812345678", "", "{not json", "key=value; 电话 1"])
