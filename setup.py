@@ -15,7 +15,7 @@ from mypyc.build import mypycify
 from setuptools import Extension, setup
 
 DETECTION = Path("firewall/detection")
-COMPILED = ["backends", "engine", "payload", "prefilter", "refiners", "words"]
+COMPILED = ["backends", "engine", "findings", "payload", "prefilter", "refiners", "words"]
 
 sources = {name: DETECTION / f"{name}.py" for name in COMPILED}
 (DETECTION / "_compiled.json").write_text(
