@@ -76,10 +76,22 @@ def _names(term: str, normal: str, words: frozenset[str]) -> bool:
 
 @dataclass(slots=True)
 class _CompiledRule:
+    """A rule as the engine reads it for each match. The rule's fields read per candidate are
+    copied from the pydantic model, where every attribute read goes through its ``__getattr__``
+    hook at several times the cost of a native one."""
+
     index: int
     rule: Rule
     validate: Callable[[str], bool] | None
     needs_context: bool
+    rule_id: str
+    entity: str
+    sensitive: bool
+    confidence: float
+    window: int
+    boost: float
+    refine: Refiner | None
+    keywords: tuple[str, ...]
     key_terms: tuple[str, ...]
     key_excludes: tuple[str, ...]
     parent_excludes: tuple[str, ...]
@@ -98,7 +110,7 @@ class Candidate:
 
     def __init__(
         self,
-        rule: Rule,
+        compiled: _CompiledRule,
         leaf_index: int,
         start: int,
         end: int,
@@ -106,7 +118,7 @@ class Candidate:
         keyed: bool = False,
         cue_end: int | None = None,
     ) -> None:
-        self.rule = rule
+        self.compiled = compiled
         self.leaf_index = leaf_index
         self.start = start
         self.end = end
@@ -189,6 +201,14 @@ class Detector:
                     rule=rule,
                     validate=get_validator(rule.validator) if rule.validator else None,
                     needs_context=needs_context,
+                    rule_id=rule.id,
+                    entity=rule.entity,
+                    sensitive=rule.sensitive,
+                    confidence=rule.confidence,
+                    window=rule.context.window,
+                    boost=rule.context.boost,
+                    refine=rule.refine,
+                    keywords=rule.context.keywords,
                     key_terms=tuple(normalise_key(k) for k in rule.context.keys),
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
                     parent_excludes=tuple(normalise_key(k) for k in rule.context.parent_excludes),
@@ -226,7 +246,7 @@ class Detector:
                     spec,
                     self._rules[spec.rule].validate,
                     self._rules[spec.rule].deny_words,
-                    self._rules[spec.rule].rule.context.window,
+                    self._rules[spec.rule].window,
                 )
                 for spec in main_specs
             ],
@@ -243,7 +263,7 @@ class Detector:
         reach: dict[int, int] = {}
         for r in self._rules:
             for cue_id in r.cue_ids:
-                reach[cue_id] = max(reach.get(cue_id, 0), r.rule.context.window + _MAX_VALUE_CHARS)
+                reach[cue_id] = max(reach.get(cue_id, 0), r.window + _MAX_VALUE_CHARS)
         self._cue_reach = reach
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage
@@ -401,8 +421,11 @@ class Detector:
             if key_rules[index].gated:
                 pieces.append(_Piece(leaf, index, 0, len(text)))
                 continue
+            leaf_cues = cues.get(index)
+            if not leaf_cues:
+                continue
             spans: list[tuple[int, int]] = []
-            for cue_id, cue_start, cue_end in sorted(cues.get(index, ()), key=lambda c: c[1]):
+            for cue_id, cue_start, cue_end in sorted(leaf_cues, key=lambda c: c[1]):
                 lo, hi = max(0, cue_start - reach[cue_id]), min(len(text), cue_end + reach[cue_id])
                 if spans and lo <= spans[-1][1]:
                     spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
@@ -428,7 +451,6 @@ class Detector:
         threshold = self.pack.min_confidence
         for match in matches:
             compiled = self._rules[match.rule]
-            rule = compiled.rule
             leaf_keys = key_rules[match.leaf]
             if compiled.index in leaf_keys.denied:
                 continue
@@ -436,7 +458,7 @@ class Detector:
             if compiled.validate is not None and not compiled.validate(text[match.start : match.end]):
                 continue
             leaf_cues = cues.get(match.leaf, ())
-            window = rule.context.window
+            window = compiled.window
             if compiled.deny_words and word_before(text, compiled.deny_words, match.start, window):
                 continue
             keyed = compiled.index in leaf_keys.matched
@@ -447,19 +469,17 @@ class Detector:
             else:
                 gap = _cue_gap(leaf_cues, compiled.cue_ids, match.start, match.end, window)
             cue_end = None
-            if rule.refine is not None and not keyed:
+            if compiled.refine is not None and not keyed:
                 # A cue inside the match (客户艾合买提·托合提 matched from 户) counts too: the
                 # refiner starts the entity after it.
-                cue_end = _last_cue_end(
-                    leaf_cues, compiled.cue_ids, match.start, match.end, rule.context.window
-                )
+                cue_end = _last_cue_end(leaf_cues, compiled.cue_ids, match.start, match.end, window)
             if compiled.needs_context and gap is None and cue_end is None:
                 continue
             cued = gap is not None or cue_end is not None
-            confidence = min(1.0, rule.confidence + (rule.context.boost if cued else 0.0))
+            confidence = min(1.0, compiled.confidence + (compiled.boost if cued else 0.0))
             if confidence < threshold:
                 continue
-            out.append(Candidate(rule, match.leaf, match.start, match.end, confidence, keyed, cue_end))
+            out.append(Candidate(compiled, match.leaf, match.start, match.end, confidence, keyed, cue_end))
         return out
 
     def _resolve(self, leaves: Sequence[Leaf], candidates: list[Candidate]) -> list[tuple[int, Finding]]:
@@ -471,7 +491,7 @@ class Detector:
             leaf = leaves[leaf_index]
             group = _refine(leaf, group)
             # Highest confidence wins an overlap; then the longer span; then the earlier rule.
-            group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.rule.id))
+            group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.compiled.rule_id))
             taken: list[Candidate] = []
             for candidate in group:
                 if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
@@ -482,13 +502,13 @@ class Detector:
                     (
                         leaf_index,
                         Finding(
-                            entity=c.rule.entity,
-                            rule_id=c.rule.id,
+                            entity=c.compiled.entity,
+                            rule_id=c.compiled.rule_id,
                             path=leaf.path,
                             start=c.start,
                             end=c.end,
                             confidence=round(c.confidence, 3),
-                            sensitive=c.rule.sensitive,
+                            sensitive=c.compiled.sensitive,
                         ),
                     )
                 )
@@ -497,18 +517,18 @@ class Detector:
 
 def _refine(leaf: Leaf, group: list[Candidate]) -> list[Candidate]:
     """Candidates of rules with a refiner become the spans their refiner makes of them."""
-    plain = [c for c in group if c.rule.refine is None]
-    by_rule: dict[str, list[Candidate]] = {}
+    plain = [c for c in group if c.compiled.refine is None]
+    by_rule: dict[int, list[Candidate]] = {}
     for c in group:
-        if c.rule.refine is not None:
-            by_rule.setdefault(c.rule.id, []).append(c)
+        if c.compiled.refine is not None:
+            by_rule.setdefault(c.compiled.index, []).append(c)
     for rule_candidates in by_rule.values():
-        rule = rule_candidates[0].rule
-        assert rule.refine is not None
+        compiled = rule_candidates[0].compiled
+        assert compiled.refine is not None
         best = max(rule_candidates, key=lambda c: c.confidence)
         keyed = any(c.keyed for c in rule_candidates)
-        spans = _REFINERS[rule.refine](leaf.text, rule_candidates, keyed, rule.context.keywords)
-        plain.extend(Candidate(rule, best.leaf_index, s, e, best.confidence, keyed) for s, e in spans)
+        spans = _REFINERS[compiled.refine](leaf.text, rule_candidates, keyed, compiled.keywords)
+        plain.extend(Candidate(compiled, best.leaf_index, s, e, best.confidence, keyed) for s, e in spans)
     return plain
 
 
