@@ -696,7 +696,7 @@ typedef struct {
     int too_deep;
 } Walk;
 
-static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE;
+static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE, *DOT, *OPEN_MEMBER, *CLOSE_MEMBER;
 
 static int add_leaf(Walk *walk, PyObject *path, PyObject *key, PyObject *text, PyObject *parent) {
     /* what tuple.__new__(leaf_type, ...) does, without the named tuple's Python-level __new__ */
@@ -713,6 +713,32 @@ static int add_leaf(Walk *walk, PyObject *path, PyObject *key, PyObject *text, P
     return failed;
 }
 
+/* The strs joined, sized once: a path per leaf is built this way, where PyUnicode_FromFormat
+ * parsed its format string each time (a quarter of the walk's cost). */
+static PyObject *concat(PyObject *const *parts, int count) {
+    Py_ssize_t length = 0;
+    Py_UCS4 widest = 127;
+    for (int i = 0; i < count; i++) {
+        length += PyUnicode_GET_LENGTH(parts[i]);
+        Py_UCS4 part_widest = PyUnicode_MAX_CHAR_VALUE(parts[i]);
+        widest = part_widest > widest ? part_widest : widest;
+    }
+    PyObject *joined = PyUnicode_New(length, widest);
+    if (joined == NULL) {
+        return NULL;
+    }
+    Py_ssize_t at = 0;
+    for (int i = 0; i < count; i++) {
+        Py_ssize_t part_length = PyUnicode_GET_LENGTH(parts[i]);
+        if (PyUnicode_CopyCharacters(joined, at, parts[i], 0, part_length) < 0) {
+            Py_DECREF(joined);
+            return NULL;
+        }
+        at += part_length;
+    }
+    return joined;
+}
+
 /* path + ".key", or path + "['key']" with backslashes and quotes escaped */
 static PyObject *member_path(PyObject *path, PyObject *key) {
     int identifier = PyUnicode_IsIdentifier(key);
@@ -720,7 +746,8 @@ static PyObject *member_path(PyObject *path, PyObject *key) {
         return NULL;
     }
     if (identifier) {
-        return PyUnicode_FromFormat("%U.%U", path, key);
+        PyObject *parts[3] = {path, DOT, key};
+        return concat(parts, 3);
     }
     PyObject *once = PyUnicode_Replace(key, BACKSLASH, BACKSLASH2, -1);
     PyObject *escaped = once ? PyUnicode_Replace(once, QUOTE, ESCAPED_QUOTE, -1) : NULL;
@@ -728,8 +755,23 @@ static PyObject *member_path(PyObject *path, PyObject *key) {
     if (escaped == NULL) {
         return NULL;
     }
-    PyObject *result = PyUnicode_FromFormat("%U['%U']", path, escaped);
+    PyObject *parts[4] = {path, OPEN_MEMBER, escaped, CLOSE_MEMBER};
+    PyObject *result = concat(parts, 4);
     Py_DECREF(escaped);
+    return result;
+}
+
+/* path + "[index]" */
+static PyObject *item_path(PyObject *path, Py_ssize_t index) {
+    char step[32];
+    int written = snprintf(step, sizeof step, "[%zd]", index);
+    PyObject *suffix = PyUnicode_FromStringAndSize(step, written);
+    if (suffix == NULL) {
+        return NULL;
+    }
+    PyObject *parts[2] = {path, suffix};
+    PyObject *result = concat(parts, 2);
+    Py_DECREF(suffix);
     return result;
 }
 
@@ -785,9 +827,9 @@ static int walk_value(Walk *walk, PyObject *path, PyObject *key, PyObject *paren
         }
         for (Py_ssize_t index = 0; index < PyList_GET_SIZE(value); index++) {
             PyObject *item = Py_NewRef(PyList_GET_ITEM(value, index));
-            PyObject *item_path = PyUnicode_FromFormat("%U[%zd]", path, index);
-            int failed = item_path == NULL || walk_value(walk, item_path, key, parent, item, depth + 1) < 0;
-            Py_XDECREF(item_path);
+            PyObject *child_path = item_path(path, index);
+            int failed = child_path == NULL || walk_value(walk, child_path, key, parent, item, depth + 1) < 0;
+            Py_XDECREF(child_path);
             Py_DECREF(item);
             if (failed) {
                 return -1;
@@ -873,7 +915,11 @@ PyMODINIT_FUNC PyInit__native(void) {
     BACKSLASH2 = PyUnicode_InternFromString("\\\\");
     QUOTE = PyUnicode_InternFromString("'");
     ESCAPED_QUOTE = PyUnicode_InternFromString("\\'");
-    if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL) {
+    DOT = PyUnicode_InternFromString(".");
+    OPEN_MEMBER = PyUnicode_InternFromString("['");
+    CLOSE_MEMBER = PyUnicode_InternFromString("']");
+    if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
+        OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&native_module);
