@@ -434,3 +434,68 @@ def test_short_key_terms_name_whole_words_of_a_key(detector: Detector, key: str,
     payload = json.dumps({key: "31.234"}).encode()
     entities = {f.entity for f in detector.scan_payloads([payload])[0]}
     assert ("GEO_COORD" in entities) is found
+
+
+# Typed by hand or exported lower-cased: the same PI, but only with a key or cue word, since a
+# lower-case letter and digits alone are as often an order, account or trace id.
+LOWER_CASE_WITH_CONTEXT: list[tuple[str, str, str]] = [
+    ("TW_ID", "身分證字號：j141841793", "j141841793"),
+    ("TW_ID", '{"national_id": "u234549418"}', "u234549418"),
+    ("TW_ID", '{"身份证号": "k105261398"}', "k105261398"),
+    ("VIN", "车架号lsvz8hrf4sp968051", "lsvz8hrf4sp968051"),
+    ("VIN", "底盘号：lsvf6d714ed129984", "lsvf6d714ed129984"),
+    ("VIN", '{"车辆识别代号": "lsvnn7bb12h302283"}', "lsvnn7bb12h302283"),
+    ("CN_PASSPORT", "护照号码：e34670344", "e34670344"),
+    ("CN_PASSPORT", '{"证件号码": "e06805522"}', "e06805522"),
+    ("CN_LICENSE_PLATE", "车牌号：藏vjkwl9", "藏vjkwl9"),
+    ("CN_LICENSE_PLATE", '{"carNumber": "皖wj30az"}', "皖wj30az"),
+]
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "value"), LOWER_CASE_WITH_CONTEXT, ids=[v for _, _, v in LOWER_CASE_WITH_CONTEXT]
+)
+def test_lower_case_values_are_found_with_a_key_or_cue(
+    detector: Detector, entity: str, text: str, value: str
+) -> None:
+    assert detector.has_candidates(text.encode())
+    assert found_texts(detector, text.encode()) == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j141841793",
+        '{"order_no": "j141841793"}',
+        "身分證字號：j141841794",  # check digit fails
+        "lsvz8hrf4sp968051",
+        "车架号lsvz8hrf4sp968052",  # check digit fails
+        '{"trace_id": "lsvz8hrf4sp968051"}',
+        "e34670344",
+        '{"sku": "e34670344"}',
+        "青jxg695已出场",
+        '{"tag": "皖wj30az"}',
+    ],
+)
+def test_lower_case_values_without_context_are_not_found(detector: Detector, text: str) -> None:
+    assert found_texts(detector, text.encode()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("护照号码：421514028", "421514028"),  # US passports: 9 digits
+        ("Passport No. R74942669", "R74942669"),
+        ("证件类型：护照，证件号：155077521", "155077521"),
+        ("持护照148500371入境", "148500371"),
+    ],
+)
+def test_foreign_passport_shapes_are_found_right_after_a_passport_cue(
+    detector: Detector, text: str, value: str
+) -> None:
+    assert found_texts(detector, text.encode()) == [("CN_PASSPORT", value)]
+
+
+@pytest.mark.parametrize("text", ["421514028", "护照加急服务，订单编号421514028", "订单R74942669"])
+def test_foreign_passport_shapes_need_a_close_passport_cue(detector: Detector, text: str) -> None:
+    assert found_texts(detector, text.encode()) == []
