@@ -57,11 +57,16 @@ class ExpressionSpec(NamedTuple):
     validator: str | None = None
 
 
-class RawMatch(NamedTuple):
-    rule: int
-    leaf: int
-    start: int
-    end: int
+class RawMatch:
+    """A match of a rule's expression in one leaf (character offsets), before any check. A class
+    with its own ``__init__``, not a NamedTuple: compiled, its constructor is native (a named
+    tuple's ``__new__`` runs as Python, and the scan makes a dozen per event)."""
+
+    def __init__(self, rule: int, leaf: int, start: int, end: int) -> None:
+        self.rule = rule
+        self.leaf = leaf
+        self.start = start
+        self.end = end
 
 
 CueHits = dict[int, list[tuple[int, int, int]]]  # leaf -> [(cue id, start, end)]
