@@ -882,6 +882,41 @@ static PyObject *native_certainly_invalid(PyObject *module, PyObject *args) {
     return PyBool_FromLong(verdict);
 }
 
+/* enclosing_opener(buffer, position, low) -> int: the offset of the { or [ opening the innermost
+ * object or array that holds position, looking back no further than low; -1 when it lies further
+ * back. For JSON without backslashes, where every quote opens or closes a string (the prefilter's
+ * buffers). In Python this walk made a match object per quote and brace. */
+static PyObject *native_enclosing_opener(PyObject *module, PyObject *args) {
+    Py_buffer buffer;
+    Py_ssize_t position, low;
+    if (!PyArg_ParseTuple(args, "y*nn", &buffer, &position, &low)) {
+        return NULL;
+    }
+    const char *bytes = buffer.buf;
+    position = position < buffer.len ? position : buffer.len;
+    low = low > 0 ? low : 0;
+    int in_string = 0;
+    Py_ssize_t depth = 0, found = -1;
+    for (Py_ssize_t i = position - 1; i >= low; i--) {
+        char c = bytes[i];
+        if (c == '"') {
+            in_string = !in_string;
+        } else if (in_string) {
+            continue;
+        } else if (c == '}' || c == ']') {
+            depth++;
+        } else if (c == '{' || c == '[') {
+            if (depth == 0) {
+                found = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    PyBuffer_Release(&buffer);
+    return PyLong_FromSsize_t(found);
+}
+
 static PyObject *native_version(PyObject *module, PyObject *Py_UNUSED(ignored)) {
     return PyUnicode_FromString(hs_version());
 }
@@ -891,6 +926,8 @@ static PyMethodDef module_methods[] = {
     {"deserialize", native_deserialize, METH_O, "A database from Database.serialize() bytes."},
     {"certainly_invalid", native_certainly_invalid, METH_VARARGS, "The C check on one value."},
     {"walk", native_walk, METH_VARARGS, "The leaves of a decoded JSON value (see payload.py)."},
+    {"enclosing_opener", native_enclosing_opener, METH_VARARGS,
+     "Where the object or array holding a position opens (see prefilter.py)."},
     {"version", native_version, METH_NOARGS, "The Hyperscan library's version string."},
     {NULL, NULL, 0, NULL},
 };

@@ -261,7 +261,6 @@ def _without_escapes(payload: bytes) -> bytes | None:
 
 
 _UNKNOWN = b"\x00"  # the enclosing key could not be read cheaply: assume the worst
-_STRUCTURE = re.compile(rb'[{}\[\]"]')
 _KEY_BEFORE = re.compile(rb'"([^"]*)"\s*:\s*$')
 _LOOK_BACK = 1024  # bytes searched for the enclosing object before giving up
 
@@ -279,23 +278,11 @@ def enclosing_key(buffer: bytes, position: int) -> bytes | None:
         if found is not _ARRAY_ITEM:
             return found
     low = max(0, position - _LOOK_BACK)
-    depth = 0
-    in_string = False
-    for token in reversed(list(_STRUCTURE.finditer(buffer, low, position))):
-        char = token.group()
-        if char == b'"':
-            in_string = not in_string  # no backslash anywhere: every quote opens or closes
-        elif in_string:
-            continue
-        elif char in b"}]":
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:  # the opener of the object (or array) that holds the position
-            found = _key_of_opener(buffer, token.start())
-            if found is not _ARRAY_ITEM:
-                return found
-            # an item of an array: keep going back to the array's own opener
+    while (opener := _native.enclosing_opener(buffer, position, low)) >= 0:
+        found = _key_of_opener(buffer, opener)
+        if found is not _ARRAY_ITEM:
+            return found
+        position = opener  # an item of an array: keep going back to the array's own opener
     return _UNKNOWN
 
 
