@@ -69,9 +69,17 @@ def key_words(key: str) -> frozenset[str]:
     )
 
 
-def _names(term: str, normal: str, words: frozenset[str]) -> bool:
-    """Whether a normalised key names a rule's key term (short ASCII terms: as whole words)."""
-    return term in words if len(term) <= _SHORT_TERM and term.isascii() else term in normal
+def _is_short(term: str) -> bool:
+    """Whether a key term matches whole words of a key only (see _SHORT_TERM)."""
+    return len(term) <= _SHORT_TERM and term.isascii()
+
+
+def _rules_by_term(terms_of: Sequence[tuple[int, Sequence[str]]]) -> dict[str, list[int]]:
+    by_term: dict[str, list[int]] = {}
+    for index, terms in terms_of:
+        for term in terms:
+            by_term.setdefault(term, []).append(index)
+    return by_term
 
 
 @dataclass(slots=True)
@@ -258,6 +266,15 @@ class Detector:
             cache,
         )
         self._key_cache: dict[tuple[str | None, str | None], _KeyRules] = {}
+        # Each distinct term is tested once per unseen key, not once per rule that names it: a
+        # key never seen before (maps keyed by ids have many) costs a few microseconds.
+        self._word_terms = _rules_by_term(
+            [(r.index, [t for t in r.key_terms if _is_short(t)]) for r in self._rules]
+        )
+        self._fragment_terms = _rules_by_term(
+            [(r.index, [t for t in r.key_terms if not _is_short(t)]) for r in self._rules]
+        )
+        self._deny_terms = _rules_by_term([(r.index, r.deny_keys) for r in self._rules])
         # How far around each trigger cue a gated entity may lie: the largest window among the
         # rules it triggers, plus the longest value they take (a name is short, a permit longer).
         reach: dict[int, int] = {}
@@ -388,17 +405,20 @@ class Detector:
             denied: frozenset[int] = frozenset()
             if key:
                 normal = normalise_key(key)
-                words = key_words(key)
                 outer = normalise_key(parent) if parent else ""
+                named = {i for word in key_words(key) for i in self._word_terms.get(word, ())}
+                named.update(
+                    i for term, rules in self._fragment_terms.items() if term in normal for i in rules
+                )
                 matched = frozenset(
-                    r.index
-                    for r in self._rules
-                    if any(_names(t, normal, words) for t in r.key_terms)
-                    and not any(x in normal for x in r.key_excludes)
-                    and not any(x in outer for x in r.parent_excludes)
+                    i
+                    for i in named
+                    if not any(x in normal for x in self._rules[i].key_excludes)
+                    and not any(x in outer for x in self._rules[i].parent_excludes)
                 )
                 denied = (
-                    frozenset(r.index for r in self._rules if any(d in normal for d in r.deny_keys)) - matched
+                    frozenset(i for term, rules in self._deny_terms.items() if term in normal for i in rules)
+                    - matched
                 )
             cached = _KeyRules(matched, matched & self._gated_rules, denied)
             if len(self._key_cache) > 100_000:
