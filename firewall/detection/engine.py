@@ -135,7 +135,6 @@ class Candidate:
         self.cue_end = cue_end  # end of the last cue before or inside the match (refiners)
 
 
-_MAX_VALUE_CHARS = 24  # longest gated value (a WeChat id, a 16-digit IMEI with spaces, a date)
 
 
 class _Piece(NamedTuple):
@@ -280,7 +279,7 @@ class Detector:
         reach: dict[int, int] = {}
         for r in self._rules:
             for cue_id in r.cue_ids:
-                reach[cue_id] = max(reach.get(cue_id, 0), r.window + _MAX_VALUE_CHARS)
+                reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
         self._cue_reach = reach
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage

@@ -222,14 +222,23 @@ def refine_address(
 def refine_whole_leaf(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
-    """Keyed blobs (a face template under ``face_feature``) are reported as the whole value."""
+    """Keyed blobs (a face template under ``face_feature``) are reported as the whole value; after a
+    cue word, as the whole run that the match begins (the rule matches only a blob's first
+    characters, or a list's first numbers)."""
     if keyed and candidates:
         return [_stripped_bounds(text)]
-    return _merge(candidates)
+    return _merge_spans([(c.start, _run_end(text, c.start, c.end)) for c in candidates])
 
 
-def _merge(candidates: Sequence[_Span]) -> list[tuple[int, int]]:
-    return _merge_spans([(c.start, c.end) for c in candidates])
+_BLOB_RUN = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_NUMBER_LIST_RUN = re.compile(r"[0-9.]*(?:[,，] ?-?[0-9]+(?:\.[0-9]+)?)*")
+
+
+def _run_end(text: str, start: int, end: int) -> int:
+    """Where the base64/hex run or the list of numbers that [start, end) begins ends."""
+    numbers = "," in text[start:end] or "，" in text[start:end]
+    run = (_NUMBER_LIST_RUN if numbers else _BLOB_RUN).match(text, end)
+    return run.end() if run else end
 
 
 def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -73,6 +73,9 @@ class Context(_Strict):
     deny_keys: tuple[str, ...] = ()  # key fragments under which the rule never reports (sku)
     deny_keywords: tuple[str, ...] = ()  # cue words that veto a match within the window
     window: int = Field(24, ge=1, le=300)  # characters between cue and match
+    # The longest value of a context-only rule, in characters: how far past its window the gated
+    # scan looks after a trigger cue (a value cut by that reach is not reported).
+    value_length: int = Field(24, ge=1, le=1000)
     boost: float = Field(0.15, ge=0.0, le=1.0)
     required: bool = False  # without context the rule never reports
 

@@ -150,6 +150,8 @@ def test_hard_negative_is_not_found(detector: Detector, text: str) -> None:
 
 
 # Forms whose prefix, tail or extension used to fall outside the span: one finding, all of it.
+_TEMPLATE = "XLbs/howjD1SuFfK7dJzt5EWdwtT50E0TBrfGYXq7FpORieZE+0OFRTqSbmUnYvEBKw5fkzpj3ZWghYMAu=="
+_FEATURES = "-0.0589,0.6867,-0.7749,0.5535,-0.4276,0.5828,0.8741,-0.6235,0.6617,-0.2550, 0.3187,-0.6024"
 WHOLE_VALUES: list[tuple[str, str, str]] = [
     ("IPV6", '{"src_ip": "::ffff:145.211.118.230"}', "::ffff:145.211.118.230"),
     # A cued IPv4 tail alone (0.9) would outrank an uncued address (0.85): the address is cued too.
@@ -166,6 +168,10 @@ WHOLE_VALUES: list[tuple[str, str, str]] = [
     ("CN_LANDLINE", "办公电话010-62345678 Ext 12", "010-62345678 Ext 12"),
     ("CN_LANDLINE", "010-62345678分机123", "010-62345678分机123"),
     ("CN_LANDLINE", "总机010 6234 5678 x123", "010 6234 5678 x123"),
+    # After a cue word a template is reported over its whole run, though the rule matches only
+    # its first characters (or numbers), and also when it starts past the cue's window.
+    ("BIOMETRIC", f"人脸特征：data:image/jpeg;base64,{_TEMPLATE}，请核对", _TEMPLATE),
+    ("BIOMETRIC", f"指纹模板 {_FEATURES}。", _FEATURES),
 ]
 
 

@@ -257,7 +257,9 @@ def test_overlapping_address_anchors_merge_into_one_span() -> None:
     assert refine_address(text, anchors, False, ()) == [(0, 15)]
 
 
-def test_whole_leaf_refiner_reports_keyed_blobs_whole_and_merges_otherwise() -> None:
+def test_whole_leaf_refiner_reports_keyed_blobs_whole_and_their_run_otherwise() -> None:
     text = "  QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkw  "
     assert refine_whole_leaf(text, [_Span(2, 34)], True, ()) == [(2, 46)]
-    assert refine_whole_leaf(text, [_Span(2, 34), _Span(10, 40)], False, ()) == [(2, 40)]
+    assert refine_whole_leaf(text, [_Span(2, 34), _Span(10, 40)], False, ()) == [(2, 46)]
+    numbers = "模板 0.12,-0.34， 0.56,0.78。"
+    assert refine_whole_leaf(numbers, [_Span(3, 18)], False, ()) == [(3, 24)]
