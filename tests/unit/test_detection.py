@@ -505,3 +505,22 @@ def test_foreign_passport_shapes_are_found_right_after_a_passport_cue(
 @pytest.mark.parametrize("text", ["421514028", "护照加急服务，订单编号421514028", "订单R74942669"])
 def test_foreign_passport_shapes_need_a_close_passport_cue(detector: Detector, text: str) -> None:
     assert found_texts(detector, text.encode()) == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        ('{"consignee": "訾泊萱"}', "訾泊萱"),
+        ('{"customer_name": "竺鹦莎"}', "竺鹦莎"),
+        ('{"姓名": "闾丘昕"}', "闾丘昕"),
+        ("收货人：庾恒贵，谢谢", "庾恒贵"),
+    ],
+)
+def test_rarer_surnames_of_the_hundred_family_list_are_names(
+    detector: Detector, payload: str, name: str
+) -> None:
+    assert found_texts(detector, payload.encode()) == [("CN_PERSON_NAME", name)]
+
+
+def test_surnames_that_are_everyday_words_do_not_start_names_after_a_cue(detector: Detector) -> None:
+    assert found_texts(detector, "请联系客户经理办理".encode()) == []
