@@ -137,13 +137,15 @@ class Candidate:
 
 
 
-class _Piece(NamedTuple):
-    """A leaf, or the part of one around a trigger cue, for the gated scan."""
+class _Piece:
+    """A leaf, or the part of one around a trigger cue, for the gated scan (a class with a native
+    constructor, as RawMatch)."""
 
-    leaf: Leaf
-    leaf_index: int  # of the whole leaf in the batch
-    offset: int  # where the piece starts in the whole leaf's text
-    full: int  # length of the whole leaf's text
+    def __init__(self, leaf: Leaf, leaf_index: int, offset: int, full: int) -> None:
+        self.leaf = leaf
+        self.leaf_index = leaf_index  # of the whole leaf in the batch
+        self.offset = offset  # where the piece starts in the whole leaf's text
+        self.full = full  # length of the whole leaf's text
 
 
 class Scanned(NamedTuple):
