@@ -43,6 +43,7 @@ from firewall.checksums import (
     mac_bare,
     tw_id,
     vin,
+    vin_any_region,
 )
 from firewall.checksums.birth_date import is_minor_birthdate
 from firewall.checksums.cn_ric import birthdate_from_resident_id
@@ -82,6 +83,7 @@ MODULES: Mapping[str, NumberModule] = MappingProxyType(
         "hk_id": hk_id,
         "tw_id": tw_id,
         "vin": vin,
+        "vin_any_region": vin_any_region,
         "imei": imei,
         "cn_mobile": cn_mobile,
         "cn_landline": cn_landline,

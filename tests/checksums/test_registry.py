@@ -26,6 +26,7 @@ KNOWN_GOOD = {
     "hk_id": "A123456(3)",
     "tw_id": "A123456789",
     "vin": "1M8GDM9AXKP042788",
+    "vin_any_region": "WVWZZZ1JZXW000001",
     "imei": "35-209900-176148-1",
     "cn_mobile": "+86 138 1234 5678",
     "cn_landline": "010-62345678",

@@ -524,3 +524,18 @@ def test_rarer_surnames_of_the_hundred_family_list_are_names(
 
 def test_surnames_that_are_everyday_words_do_not_start_names_after_a_cue(detector: Detector) -> None:
     assert found_texts(detector, "请联系客户经理办理".encode()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"vin": "WVWZZZ1JZXW000001"}', [("VIN", "WVWZZZ1JZXW000001")]),
+        ("底盘号：VF1RFB00X57432517", [("VIN", "VF1RFB00X57432517")]),
+        ("WVWZZZ1JZXW000001", []),  # no check digit and no context: a part number as likely
+        ('{"vin": "1M8GDM9AYKP042788"}', []),  # North American: the check digit must hold
+    ],
+)
+def test_vins_without_a_check_digit_need_a_vin_key_or_cue(
+    detector: Detector, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found_texts(detector, text.encode()) == expected
