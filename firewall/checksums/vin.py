@@ -30,7 +30,7 @@ from firewall.checksums.exceptions import (
     passes,
 )
 
-__all__ = ["calc_check_digit", "compact", "is_valid", "validate"]
+__all__ = ["ALPHABET", "calc_check_digit", "compact", "is_valid", "validate"]
 
 _TRANSLITERATION = {
     **{digit: int(digit) for digit in "0123456789"},
@@ -40,6 +40,7 @@ _TRANSLITERATION = {
     "R": 9,
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
+ALPHABET = frozenset(_TRANSLITERATION)  # digits and capitals without I, O and Q
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = " -"
 

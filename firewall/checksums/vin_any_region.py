@@ -18,20 +18,11 @@ from __future__ import annotations
 from firewall.checksums import vin
 from firewall.checksums._text import is_ascii_digits, is_repeated_char
 from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, InvalidLength, passes
+from firewall.checksums.vin import compact
 
 __all__ = ["compact", "is_valid", "validate"]
 
-_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPRSTUVWXYZ")
 _CHECKED_REGIONS = "12345L"  # where the check digit is mandatory
-
-
-def compact(text: str) -> str:
-    """Remove spaces and dashes and upper-case, as ``vin.compact``.
-
-    >>> compact('wvw zzz1jz xw000001')
-    'WVWZZZ1JZXW000001'
-    """
-    return vin.compact(text)
 
 
 def validate(text: str) -> str:
@@ -41,7 +32,7 @@ def validate(text: str) -> str:
         return vin.validate(number)
     if len(number) != 17:
         raise InvalidLength("expected 17 characters")
-    if not _ALPHABET.issuperset(number):
+    if not vin.ALPHABET.issuperset(number):
         raise InvalidFormat("character outside the VIN alphabet (I, O, Q excluded)")
     if not is_ascii_digits(number[13:]):
         raise InvalidFormat("the last four characters are digits")
