@@ -30,6 +30,8 @@ _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
 _FOLLOWING_CUES = ("先生", "女士", "小姐", "您好", "你好")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
+# After such a dot the given name is a transliteration: 买 (buy) opens 买买提 and 买合木提 there.
+_DOT_NAME_STOP = _NAME_STOP - set("买")
 
 
 def _stripped_bounds(text: str) -> tuple[int, int]:
@@ -63,16 +65,42 @@ def refine_person_name(
         if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
     for start, ends in ends_at.items():
-        if text[start : start + 2] in _NOT_NAMES:
+        # A surname and an honorific is no name (尊敬的用户王先生: 王先生 is not 王 + 先生 as given name).
+        if text[start : start + 2] in _NOT_NAMES or text.startswith(_FOLLOWING_CUES, start + 1):
+            continue
+        space = text.find(" ", start, max(ends))
+        if space >= 0:
+            if text[start:space] not in cue_words:
+                spans.extend(_given_first_name(text, start, space, ends, following))
             continue
         # The given name ends before the first stop character after its first character (after
         # the middle dot for minority names): 胡泽车牌 → 胡泽, 古丽·司马义申请 → 古丽·司马义.
         dot = next((at for at in range(start, max(ends)) if text[at] in _NAME_DOTS), -1)
-        cut_from = dot + 2 if dot >= 0 else start + 2
-        chosen = max((e for e in ends if not any(ch in _NAME_STOP for ch in text[cut_from:e])), default=None)
+        cut_from, stops = (dot + 2, _DOT_NAME_STOP) if dot >= 0 else (start + 2, _NAME_STOP)
+        chosen = max((e for e in ends if not any(ch in stops for ch in text[cut_from:e])), default=None)
         if chosen is not None and chosen - start >= 2:
             spans.append((start, chosen))
     return spans
+
+
+def _given_first_name(
+    text: str, start: int, space: int, ends: Sequence[int], following: tuple[str, ...]
+) -> list[tuple[int, int]]:
+    """A name written given name first after a cue word (收货人：承檄 王，电话…): the given name holds
+    no stop character after its first, and the surname ends the word (punctuation, a stop character
+    or an honorific follows it), so 收货人：张伟 王芳 is no given-first name."""
+    if any(ch in _NAME_STOP for ch in text[start + 1 : space]):
+        return []
+    whole = [
+        e
+        for e in ends
+        if not _is_han(text[e : e + 1]) or text[e] in _NAME_STOP or text.startswith(following, e)
+    ]
+    return [(start, max(whole))] if whole else []
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fa5"
 
 
 def _has_name_dot(text: str, start: int, end: int) -> bool:
@@ -91,7 +119,9 @@ def _names_before_cues(
     """
     starts_by_end: dict[int, set[int]] = {}
     for c in candidates:
-        if c.cue_end is None and text.startswith(following, c.end):
+        # Given-name-first names (承檄 王) are taken after a preceding cue only: before an
+        # honorific, 尊敬的顾客 李女士 would read as one.
+        if c.cue_end is None and text.startswith(following, c.end) and " " not in text[c.start : c.end]:
             starts_by_end.setdefault(c.end, set()).add(c.start)
     spans = []
     for end, starts in starts_by_end.items():
@@ -101,9 +131,10 @@ def _names_before_cues(
             before = text[start - 1] if start > 0 else ""
             word_starts = not ("\u4e00" <= before <= "\u9fa5") or before in _NAME_STOP
             given = text[start + 1 : end]
+            stops = _DOT_NAME_STOP if _has_name_dot(text, start, end) else _NAME_STOP
             # 小 opens many given names (王小红), so it is a stop character only further on.
-            stopped = given[:1] != "小" and given[:1] in _NAME_STOP
-            stopped = stopped or any(ch in _NAME_STOP for ch in given[1:])
+            stopped = given[:1] != "小" and given[:1] in stops
+            stopped = stopped or any(ch in stops for ch in given[1:])
             if word_starts and not stopped and text[start : start + 2] not in _NOT_NAMES:
                 spans.append((start, end))
                 break
@@ -125,6 +156,7 @@ _NOT_NAME_WORDS = """
 金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴
 但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
 方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
+顾客 会员 同学 老师 读者 住户 护士 朋友 家人
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 

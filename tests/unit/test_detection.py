@@ -539,3 +539,27 @@ def test_vins_without_a_check_digit_need_a_vin_key_or_cue(
     detector: Detector, text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert found_texts(detector, text.encode()) == expected
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        # mimesis writes landlines and phone numbers alike: +86, any 3-digit area code, 8 digits.
+        ('{"landline": "+86 450-39590000"}', [("CN_LANDLINE", "+86 450-39590000")]),
+        ('{"phone": "+86 227-63637129"}', [("CN_LANDLINE", "+86 227-63637129")]),
+        ('{"mobile": "+86 227-63637129"}', [("CN_MOBILE", "+86 227-63637129")]),
+        ("手机+86 574-24063175", [("CN_MOBILE", "+86 574-24063175")]),
+        ('{"phone": "+86 138-12345678"}', [("CN_MOBILE", "+86 138-12345678")]),  # a mobile's head
+        ('{"phone": "+86 755-23456789"}', [("CN_LANDLINE", "+86 755-23456789")]),
+        # Foreign-style passport numbers under a generic identity-document key.
+        ('{"cert_no": "R74942669"}', [("CN_PASSPORT", "R74942669")]),
+        ('{"document_number": "957788374"}', [("CN_PASSPORT", "957788374")]),
+        ('{"cert_no": "C64490068"}', [("CN_HK_MACAU_PERMIT", "C64490068")]),
+        ('{"cert_type": "957788374"}', []),
+        ('{"remark": "单号957788374"}', []),
+    ],
+)
+def test_generator_phone_and_document_shapes(
+    detector: Detector, payload: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found_texts(detector, payload.encode()) == expected

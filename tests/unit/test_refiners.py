@@ -156,6 +156,82 @@ def test_keyed_names_under_person_keys_and_added_surnames(
     assert _names(detector, payload) == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("请联系张欢，电话13812345678", ["张欢"]),  # 联系 without 人 is a cue too
+        ("已联系李凤英处理", ["李凤英"]),
+        ("请联系我们", []),
+        ("如需帮助请联系管理员", []),  # 管理 is a word, not 管 + a given name
+        ("请联系客服", []),
+        ('{"userName": "江玉兰"}', ["江玉兰"]),  # user no longer vetoes a name key
+        ('{"user_real_name": "孙丽华"}', ["孙丽华"]),
+        ('{"nickname": "江玉兰"}', []),
+    ],
+)
+def test_contact_cue_and_user_name_keys(detector: Detector, text: str, names: list[str]) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('{"real_name": "扎西次仁"}', ["扎西次仁"]),  # minority names without a dot
+        ('{"consignee": "其木格"}', ["其木格"]),
+        ('{"联系人": "阿依古丽"}', ["阿依古丽"]),
+        ("我叫格桑卓玛", ["格桑卓玛"]),
+        ("患者巴特尔，男，45岁", ["巴特尔"]),
+        ("格桑卓玛先生您好", ["格桑卓玛"]),
+        ("扎西次仁说明天到", []),  # still no cue, no name
+        # 买 is a stop character in 王芳买了, not after a middle dot (买买提, 艾合买提).
+        ("收货人：吐尔逊・买买提，电话13812345678", ["吐尔逊・买买提"]),
+        ("请联系阿卜杜拉·艾合买提，电话13812345678", ["阿卜杜拉·艾合买提"]),
+        ("艾合买提·托合提先生您好", ["艾合买提·托合提"]),
+        ("收货人：王芳买了", ["王芳"]),
+    ],
+)
+def test_minority_names_without_a_dot_and_after_a_dot(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('{"legal_person": "炎昊 经"}', ["炎昊 经"]),  # rare surname, given name first
+        ('{"姓名": "梦竹 益"}', ["梦竹 益"]),
+        ("收货人：承檄 王，电话13812345678", ["承檄 王"]),
+        ("我叫菊唯 母", ["菊唯 母"]),
+        ("尊敬的雨桐 吴女士：您的订单已发货", ["雨桐 吴"]),
+        ("司机浩鹏 时已接单", ["浩鹏 时"]),
+        ("收货人：张伟 王芳", ["张伟"]),  # two names, not 张伟 王 given name first
+        ("尊敬的顾客 李女士", []),
+        ("尊敬的乘客 王女士", []),
+        ("刹阑 和先生您好", []),  # given-name-first only after a preceding cue
+        ('{"name": "北京 山东"}', []),
+        ('{"name": "山东"}', []),  # rare surnames (山, 东) count in the given-first form only
+    ],
+)
+def test_given_name_first_under_keys_and_after_cues(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    "text", ["尊敬的用户王先生", "客户王先生已签收", "亲爱的用户 王先生", "尊敬的会员张女士"]
+)
+def test_a_surname_with_an_honorific_after_a_cue_is_no_name(detector: Detector, text: str) -> None:
+    assert _names(detector, text) == []
+
+
+def test_given_first_candidate_needs_the_surname_to_end_the_word() -> None:
+    text = "收货人：承檄 王芳"
+    assert refine_person_name(text, [_Span(4, 8, 4)], False, ("收货人",)) == []
+    assert refine_person_name("收货人：承檄 王，", [_Span(4, 8, 4)], False, ("收货人",)) == [(4, 8)]
+
+
 # ------------------------------------------------------------------------- addresses
 
 

@@ -180,7 +180,9 @@ def _lexicon(name: str) -> set[str]:
 
 def test_bundled_surname_rule_has_one_expression_per_lexicon_word() -> None:
     surnames, pinyin = _lexicon("cn_surnames.txt"), _lexicon("cn_surnames_pinyin.txt")
+    minority = _lexicon("cn_minority_names.txt")
     rule = load_rule_pack(PATTERNS).rule("cn_person_name")
-    # Plus the one literal expression for minority names joined by a middle dot, and the pinyin
-    # surnames in two expressions each (surname first, and given name first).
-    assert len(rule.expressions) == len(surnames) + 1 + 2 * len(pinyin)
+    # Plus the one literal expression for minority names joined by a middle dot, one per minority
+    # name written without a dot, and the pinyin surnames in two expressions each (surname first,
+    # and given name first).
+    assert len(rule.expressions) == len(surnames) + 1 + len(minority) + 2 * len(pinyin)
