@@ -68,7 +68,7 @@ def _databases(detector: Detector) -> dict[str, Callable[[bytes], int]]:
     """Each database's raw scan: every match counted in C, none handed to Python."""
     return {
         "main (rules that report alone + cues)": detector._main.count,
-        "gated (context-only rules)": detector._gated.count,
+        "gated (one database per rule)": lambda b: sum(g.count(b) for g in detector._gated.values()),
         "prefilter (main rules, keys, stops)": detector._prefilter.count,
     }
 

@@ -247,7 +247,12 @@ class Detector:
                 )
         cache = cache_dir or _default_cache_dir()
         self._main: Backend = build_backend(backend, main_specs, self._cue_words, cache)
-        self._gated: Backend = build_backend(backend, gated_specs, [], cache)
+        # One database per gated rule: a piece is scanned only for the rules its key or cue words
+        # speak for, since any other gated rule's match there is dropped for want of context.
+        by_rule: dict[int, list[ExpressionSpec]] = {}
+        for spec in gated_specs:
+            by_rule.setdefault(spec.rule, []).append(spec)
+        self._gated = {rule: build_backend(backend, specs, [], cache) for rule, specs in by_rule.items()}
         self._prefilter = Prefilter(
             [
                 PrefilterRule(
@@ -283,6 +288,11 @@ class Detector:
                 reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
         self._cue_reach = reach
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
+        triggered: dict[int, set[int]] = {}
+        for r in self._rules:
+            for cue_id in r.cue_ids:
+                triggered.setdefault(cue_id, set()).add(r.index)
+        self._rules_of_cue = {cue_id: frozenset(rules) for cue_id, rules in triggered.items()}
         self.stage_times: StageTimes | None = None  # attach one to time each stage
 
     @classmethod
@@ -342,7 +352,7 @@ class Detector:
             pieces = self._gated_pieces(leaves, cues, key_rules)
         if pieces:
             with self._stage("gated database + hit mapping"):
-                gated_matches, _ = self._gated.scan([piece.leaf for piece in pieces])
+                gated_matches = self._scan_gated(pieces, cues, key_rules)
             remapped = []
             for m in gated_matches:
                 piece = pieces[m.leaf]
@@ -459,6 +469,34 @@ class Detector:
                 )
                 pieces.append(_Piece(piece, index, lo, len(text)))
         return pieces
+
+    def _scan_gated(
+        self,
+        pieces: Sequence[_Piece],
+        cues: dict[int, list[tuple[int, int, int]]],
+        key_rules: list[_KeyRules],
+    ) -> list[RawMatch]:
+        """Gated matches in pieces (``leaf`` = the piece's index), each piece scanned for the rules
+        that can pass ``_candidates`` there: those its leaf's key names and those of the trigger
+        cues in its leaf. One call per rule for the whole batch."""
+        wanted: dict[int, list[int]] = {}
+        rules_of_cue = self._rules_of_cue
+        for index, piece in enumerate(pieces):
+            rules = key_rules[piece.leaf_index].gated
+            for cue_id, _start, _end in cues.get(piece.leaf_index, ()):
+                rules = rules | rules_of_cue.get(cue_id, frozenset())
+            for rule in rules:
+                wanted.setdefault(rule, []).append(index)
+        matches: list[RawMatch] = []
+        for rule, indices in wanted.items():
+            backend = self._gated.get(rule)
+            if backend is None:
+                continue
+            found, _ = backend.scan([pieces[i].leaf for i in indices])
+            for match in found:
+                match.leaf = indices[match.leaf]
+                matches.append(match)
+        return matches
 
     def _candidates(
         self,
