@@ -147,6 +147,25 @@ class _Piece:
         self.full = full  # length of the whole leaf's text
 
 
+class _RememberedVerdicts:
+    """A validator that remembers its recent verdicts. Over half the calls repeat one: the
+    prefilter validates a candidate and the full path that it sends the event down validates the
+    same value again, and batches repeat values (one customer's phone in many events)."""
+
+    def __init__(self, validate: Callable[[str], bool], capacity: int = 4096) -> None:
+        self._validate = validate
+        self._capacity = capacity
+        self._verdicts: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> bool:
+        verdict = self._verdicts.get(text)
+        if verdict is None:
+            if len(self._verdicts) >= self._capacity:
+                self._verdicts.clear()  # bounded memory: it holds PI, and old values rarely recur
+            verdict = self._verdicts[text] = self._validate(text)
+        return verdict
+
+
 class Scanned(NamedTuple):
     """One payload after decoding and detection."""
 
@@ -191,7 +210,10 @@ class Detector:
         self.backend_name = backend
         self._rules: list[_CompiledRule] = []
         trigger_cues: dict[str, int] = {}
+        validators: dict[str, _RememberedVerdicts] = {}  # one per validator, its rules share it
         for index, rule in enumerate(pack.rules):
+            if rule.validator and rule.validator not in validators:
+                validators[rule.validator] = _RememberedVerdicts(get_validator(rule.validator))
             needs_context = rule.context.required or rule.confidence < pack.min_confidence
             # Only the cues that decide whether a gated rule runs at all go into Hyperscan; the
             # others (boost, veto) are looked up in the few characters around a candidate, so
@@ -207,7 +229,7 @@ class Detector:
                 _CompiledRule(
                     index=index,
                     rule=rule,
-                    validate=get_validator(rule.validator) if rule.validator else None,
+                    validate=validators[rule.validator] if rule.validator else None,
                     needs_context=needs_context,
                     rule_id=rule.id,
                     entity=rule.entity,

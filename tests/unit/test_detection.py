@@ -563,3 +563,21 @@ def test_generator_phone_and_document_shapes(
     detector: Detector, payload: str, expected: list[tuple[str, str]]
 ) -> None:
     assert found_texts(detector, payload.encode()) == expected
+
+
+def test_repeated_values_are_validated_once_and_memory_stays_bounded() -> None:
+    from firewall.detection.engine import _RememberedVerdicts
+
+    calls: list[str] = []
+
+    def validate(text: str) -> bool:
+        calls.append(text)
+        return text.endswith("7")
+
+    remembered = _RememberedVerdicts(validate, capacity=8)
+    assert [remembered("137"), remembered("138"), remembered("137")] == [True, False, True]
+    assert calls == ["137", "138"]  # the repeat did not run the validator again
+    for number in range(100):  # many distinct values: the memory is cleared, verdicts stay right
+        assert remembered(str(number)) is str(number).endswith("7")
+    assert len(calls) == 102
+    assert remembered("137") is True
