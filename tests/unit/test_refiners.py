@@ -159,8 +159,10 @@ def test_keyed_names_under_person_keys_and_added_surnames(
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("请联系张欢，电话13812345678", ["张欢"]),  # 联系 without 人 is a cue too
-        ("已联系李凤英处理", ["李凤英"]),
+        # 联系 without 人 is no cue: it is in most support texts (请联系在线客服), and as a cue it
+        # sent them all down the slow path (+15% instructions per event) for a few names.
+        ("请联系张欢，电话13812345678", []),
+        ("联系人张欢，电话13812345678", ["张欢"]),
         ("请联系我们", []),
         ("如需帮助请联系管理员", []),  # 管理 is a word, not 管 + a given name
         ("请联系客服", []),
@@ -169,7 +171,7 @@ def test_keyed_names_under_person_keys_and_added_surnames(
         ('{"nickname": "江玉兰"}', []),
     ],
 )
-def test_contact_cue_and_user_name_keys(detector: Detector, text: str, names: list[str]) -> None:
+def test_contact_cues_and_user_name_keys(detector: Detector, text: str, names: list[str]) -> None:
     assert _names(detector, text) == names
 
 
@@ -185,7 +187,7 @@ def test_contact_cue_and_user_name_keys(detector: Detector, text: str, names: li
         ("扎西次仁说明天到", []),  # still no cue, no name
         # 买 is a stop character in 王芳买了, not after a middle dot (买买提, 艾合买提).
         ("收货人：吐尔逊・买买提，电话13812345678", ["吐尔逊・买买提"]),
-        ("请联系阿卜杜拉·艾合买提，电话13812345678", ["阿卜杜拉·艾合买提"]),
+        ("联系人：阿卜杜拉·艾合买提，电话13812345678", ["阿卜杜拉·艾合买提"]),
         ("艾合买提·托合提先生您好", ["艾合买提·托合提"]),
         ("收货人：王芳买了", ["王芳"]),
     ],
