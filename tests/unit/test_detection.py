@@ -581,3 +581,27 @@ def test_repeated_values_are_validated_once_and_memory_stays_bounded() -> None:
         assert remembered(str(number)) is str(number).endswith("7")
     assert len(calls) == 102
     assert remembered("137") is True
+
+
+def test_context_only_rules_each_find_their_values_in_one_batch(detector: Detector) -> None:
+    """Each gated rule scans only the leaves its key or cue words speak for; a leaf with several
+    cue words is scanned for each of their rules, and keyed leaves beside them keep theirs."""
+    payload = json.dumps(
+        {
+            "qq": "12345678",
+            "passport_no": "E12345678",
+            "receiver_name": "张伟",
+            "note": "收货人：李娜，QQ：87654321，微信号：zhangwei_88，护照E87654321",
+        },
+        ensure_ascii=False,
+    ).encode()
+    found = [(f.entity, f.path, f.start, f.end) for f in detector.scan_payloads([payload])[0]]
+    assert found == [
+        ("QQ", "$.qq", 0, 8),
+        ("CN_PASSPORT", "$.passport_no", 0, 9),
+        ("CN_PERSON_NAME", "$.receiver_name", 0, 2),
+        ("CN_PERSON_NAME", "$.note", 4, 6),
+        ("QQ", "$.note", 10, 18),
+        ("WECHAT_ID", "$.note", 23, 34),
+        ("CN_PASSPORT", "$.note", 37, 46),
+    ]
