@@ -304,17 +304,16 @@ class Detector:
         self._deny_terms = _rules_by_term([(r.index, r.deny_keys) for r in self._rules])
         # How far around each trigger cue a gated entity may lie: the largest window among the
         # rules it triggers, plus the longest value they take (a name is short, a permit longer).
+        # And which gated rules each cue triggers: the rules a cue window is scanned for.
         reach: dict[int, int] = {}
-        for r in self._rules:
-            for cue_id in r.cue_ids:
-                reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
-        self._cue_reach = reach
-        self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         triggered: dict[int, set[int]] = {}
         for r in self._rules:
             for cue_id in r.cue_ids:
+                reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
                 triggered.setdefault(cue_id, set()).add(r.index)
+        self._cue_reach = reach
         self._rules_of_cue = {cue_id: frozenset(rules) for cue_id, rules in triggered.items()}
+        self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage
 
     @classmethod
@@ -510,11 +509,8 @@ class Detector:
             for rule in rules:
                 wanted.setdefault(rule, []).append(index)
         matches: list[RawMatch] = []
-        for rule, indices in wanted.items():
-            backend = self._gated.get(rule)
-            if backend is None:
-                continue
-            found, _ = backend.scan([pieces[i].leaf for i in indices])
+        for rule, indices in wanted.items():  # every rule has an expression, so a database
+            found, _ = self._gated[rule].scan([pieces[i].leaf for i in indices])
             for match in found:
                 match.leaf = indices[match.leaf]
                 matches.append(match)

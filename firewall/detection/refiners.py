@@ -129,7 +129,7 @@ def _names_before_cues(
             if text[start] in _NAME_STOP and start + 1 in starts:
                 continue
             before = text[start - 1] if start > 0 else ""
-            word_starts = not ("\u4e00" <= before <= "\u9fa5") or before in _NAME_STOP
+            word_starts = not _is_han(before) or before in _NAME_STOP
             given = text[start + 1 : end]
             stops = _DOT_NAME_STOP if _has_name_dot(text, start, end) else _NAME_STOP
             # 小 opens many given names (王小红), so it is a stop character only further on.
@@ -182,7 +182,7 @@ _AFTER_CUE = "在"
 
 
 def _is_address_char(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fa5" or (char.isascii() and char.isalnum()) or char in _ADDRESS_CHARS
+    return _is_han(char) or (char.isascii() and char.isalnum()) or char in _ADDRESS_CHARS
 
 
 def _grow_address(text: str, start: int, anchor_end: int, need_number: bool) -> int | None:
