@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from firewall.checksums import vin, vin_any_region
 from firewall.checksums.exceptions import InvalidFormat, InvalidLength
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+ALPHABET = "".join(sorted(vin.ALPHABET))
 
 
 @pytest.mark.parametrize(
