@@ -286,6 +286,10 @@ def _rules_explain(args: argparse.Namespace) -> int:
         )
         if ctx.keywords:
             print(f"  cue words (within {ctx.window} chars): {', '.join(ctx.keywords)}")
+        if ctx.companion_keywords:
+            print(
+                f"  cue words only beside {', '.join(ctx.companions)}: {', '.join(ctx.companion_keywords)}"
+            )
         if ctx.keys:
             print(f"  JSON keys: {', '.join(ctx.keys)}")
         if ctx.deny_keys or ctx.deny_keywords:

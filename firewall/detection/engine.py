@@ -211,16 +211,31 @@ class Detector:
         self._rules: list[_CompiledRule] = []
         trigger_cues: dict[str, int] = {}
         validators: dict[str, _RememberedVerdicts] = {}  # one per validator, its rules share it
+        gated = [rule.context.required or rule.confidence < pack.min_confidence for rule in pack.rules]
+        plain_cues = {
+            word.lower()
+            for rule, needs_context in zip(pack.rules, gated, strict=True)
+            if needs_context
+            for word in rule.context.keywords
+        }
+        # companion-only cue id -> the entities one of which its text must hold for it to count
+        companions: dict[int, set[str]] = {}
         for index, rule in enumerate(pack.rules):
             if rule.validator and rule.validator not in validators:
                 validators[rule.validator] = _RememberedVerdicts(get_validator(rule.validator))
-            needs_context = rule.context.required or rule.confidence < pack.min_confidence
+            needs_context = gated[index]
+            if needs_context:
+                for word in rule.context.companion_keywords:
+                    if word.lower() not in plain_cues:  # a plain cue word counts on its own anyway
+                        cue_id = trigger_cues.setdefault(word.lower(), len(trigger_cues))
+                        companions.setdefault(cue_id, set()).update(rule.context.companions)
             # Only the cues that decide whether a gated rule runs at all go into Hyperscan; the
             # others (boost, veto) are looked up in the few characters around a candidate, so
             # that common words such as "sku" or "version" cost nothing on the other events.
             cue_ids = (
                 frozenset(
-                    trigger_cues.setdefault(word.lower(), len(trigger_cues)) for word in rule.context.keywords
+                    trigger_cues.setdefault(word.lower(), len(trigger_cues))
+                    for word in rule.context.keywords + rule.context.companion_keywords
                 )
                 if needs_context
                 else frozenset()
@@ -285,7 +300,9 @@ class Detector:
                 )
                 for spec in main_specs
             ],
-            self._cue_words,  # only the gated rules' trigger cues are compiled at all
+            # Only the gated rules' trigger cues are compiled at all, and companion-only cues not
+            # here: an event whose text holds a companion entity takes the full path for it.
+            [word for word, cue_id in trigger_cues.items() if cue_id not in companions],
             FULLWIDTH_ALNUM,  # folded to ASCII by the full path, which has to see it
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
             lambda key, parent: bool(self._rules_for_key(key, parent).gated),
@@ -312,6 +329,7 @@ class Detector:
                 reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
                 triggered.setdefault(cue_id, set()).add(r.index)
         self._cue_reach = reach
+        self._companions = {cue_id: frozenset(entities) for cue_id, entities in companions.items()}
         self._rules_of_cue = {cue_id: frozenset(rules) for cue_id, rules in triggered.items()}
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage
@@ -369,6 +387,8 @@ class Detector:
         key_rules = [self._rules_for_key(leaf.key, leaf.parent) for leaf in leaves]
         with self._stage("validators and context"):
             candidates = self._candidates(leaves, matches, cues, key_rules)
+            if self._companions and cues:
+                cues = self._cues_with_companions(cues, candidates)
         with self._stage("gated pieces (keys, cue windows)"):
             pieces = self._gated_pieces(leaves, cues, key_rules)
         if pieces:
@@ -515,6 +535,25 @@ class Detector:
                 match.leaf = indices[match.leaf]
                 matches.append(match)
         return matches
+
+    def _cues_with_companions(
+        self, cues: dict[int, list[tuple[int, int, int]]], candidates: Sequence[Candidate]
+    ) -> dict[int, list[tuple[int, int, int]]]:
+        """The cue hits that count: a companion-only cue word's only in a leaf that holds a
+        candidate of one of its companion entities (the rules that report alone found them)."""
+        companions = self._companions
+        entities: dict[int, set[str]] = {}
+        for candidate in candidates:
+            entities.setdefault(candidate.leaf_index, set()).add(candidate.compiled.entity)
+        counted: dict[int, list[tuple[int, int, int]]] = {}
+        for leaf, hits in cues.items():
+            present = entities.get(leaf, set())
+            kept = [
+                hit for hit in hits if hit[0] not in companions or not companions[hit[0]].isdisjoint(present)
+            ]
+            if kept:
+                counted[leaf] = kept
+        return counted
 
     def _candidates(
         self,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from firewall.checksums import VALIDATORS
 from firewall.config import ConfigError
@@ -78,6 +78,17 @@ class Context(_Strict):
     value_length: int = Field(24, ge=1, le=1000)
     boost: float = Field(0.15, ge=0.0, le=1.0)
     required: bool = False  # without context the rule never reports
+    # Cue words too common to send a text down the full path by themselves (请联系在线客服 is in
+    # every support text): they count only in a text that also holds a candidate of one of
+    # ``companions`` (请联系王芳，电话138…), entities that rules reporting alone find.
+    companion_keywords: tuple[str, ...] = ()
+    companions: tuple[ENTITY_ID, ...] = ()
+
+    @model_validator(mode="after")
+    def _companions_named(self) -> Context:
+        if bool(self.companion_keywords) != bool(self.companions):
+            raise ValueError("companion_keywords and companions go together")
+        return self
 
 
 class RecoverStart(_Strict):
@@ -159,6 +170,7 @@ def load_rule_pack(path: Path) -> RulePack:
         lexicons = {name: _read_lexicon(file, name, rel) for name, rel in pack.lexicons.items()}
         rules.extend(_expand(file, rule, lexicons) for rule in pack.rules)
     _check_unique(rules)
+    _check_companions(rules)
     return RulePack(name="+".join(sorted(names)), version="+".join(sorted(versions)), rules=tuple(rules))
 
 
@@ -239,6 +251,16 @@ def _check_unique(rules: list[Rule]) -> None:
         if rule.id in seen:
             raise ConfigError(f"rule id {rule.id!r} is defined twice: in {seen[rule.id]} and {rule.source}")
         seen[rule.id] = rule.source
+
+
+def _check_companions(rules: list[Rule]) -> None:
+    entities = {rule.entity for rule in rules}
+    for rule in rules:
+        unknown = sorted(set(rule.context.companions) - entities)
+        if unknown:
+            raise ConfigError(
+                f"{rule.source}: rule {rule.id}: companion entity {', '.join(unknown)} is no rule's entity"
+            )
 
 
 def _check_not_empty(file: Path, rule: Rule) -> None:

@@ -221,6 +221,7 @@ def test_rules_explain_shortens_lexicon_expansions(
     # two rules whose expressions the surname lexicon expands: three shown each, then a count
     assert out.count("more (lexicon)") == 2
     assert out.count("  expression: ") == 8
+    assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络") == 2
 
 
 def test_rules_explain_an_unknown_entity(capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -296,6 +296,28 @@ def test_prefilter_never_says_no_to_a_payload_with_findings(
         assert detector.has_candidates(event)
 
 
+_CONTACT_TEXTS = st.builds(
+    lambda before, cue, name, between, contact: before + cue + name + between + contact,
+    st.sampled_from(["", "请", "如有疑问请", "可"]),
+    st.sampled_from(["联系", "联络", "联系人"]),
+    st.sampled_from(["张欢", "在线客服", "我们", "欧阳娜娜", "管理员", ""]),
+    st.sampled_from(["", "，", "，电话", " ", "：", "，邮箱"]),
+    st.sampled_from(["", "13812345678", "1381234567", "010-62345678", "lufeng@example.com", "订单20240102"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_CONTACT_TEXTS, key=st.sampled_from(["remark", "备注", None]), ascii_only=st.booleans())
+def test_prefilter_never_clears_a_contact_text_with_findings(
+    detector: Detector, text: str, key: str | None, ascii_only: bool
+) -> None:
+    """联系 counts only beside a phone number or an email, and the prefilter does not know the
+    word: the phone or email must send every text with a name found after it down the full path."""
+    payload = text.encode() if key is None else json.dumps({key: text}, ensure_ascii=ascii_only).encode()
+    if detector.scan_payloads([payload])[0]:
+        assert detector.has_candidates(payload)
+
+
 def test_prefilter_sees_numbers_written_with_an_exponent(detector: Detector) -> None:
     payload = b'{"n": 1.3812345678e10}'
     assert detector.scan_payloads([payload])[0]  # the full scan does find a CN_MOBILE

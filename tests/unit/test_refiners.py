@@ -159,13 +159,18 @@ def test_keyed_names_under_person_keys_and_added_surnames(
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        # 联系 without 人 is no cue: it is in most support texts (请联系在线客服), and as a cue it
-        # sent them all down the slow path (+15% instructions per event) for a few names.
-        ("请联系张欢，电话13812345678", []),
+        # 联系 counts only beside a phone number or an email: alone it is in most support texts
+        # (请联系在线客服), and as a plain cue it sent them all down the slow path (+15%
+        # instructions per event).
+        ("请联系张欢，电话13812345678", ["张欢"]),
+        ("请联络陆峰 lufeng@example.com", ["陆峰"]),
+        ("请联系张欢", []),
+        ("请联系张欢，订单20240102", []),
         ("联系人张欢，电话13812345678", ["张欢"]),
-        ("请联系我们", []),
-        ("如需帮助请联系管理员", []),  # 管理 is a word, not 管 + a given name
-        ("请联系客服", []),
+        ("请联系我们，电话13812345678", []),
+        ("如需帮助请联系管理员，电话13812345678", []),  # 管理 is a word, not 管 + a given name
+        ("请联系客服，电话13812345678", []),
+        ("联系方式：13812345678", []),
         ('{"userName": "江玉兰"}', ["江玉兰"]),  # user no longer vetoes a name key
         ('{"user_real_name": "孙丽华"}', ["孙丽华"]),
         ('{"nickname": "江玉兰"}', []),

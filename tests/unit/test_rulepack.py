@@ -186,3 +186,19 @@ def test_bundled_surname_rule_has_one_expression_per_lexicon_word() -> None:
     # name written without a dot, and the pinyin surnames in two expressions each (surname first,
     # and given name first).
     assert len(rule.expressions) == len(surnames) + 1 + len(minority) + 2 * len(pinyin)
+
+
+def test_companion_cues_need_companion_entities(tmp_path: Path) -> None:
+    file = _pack(tmp_path, _rule(extra="    context:\n      companion_keywords: [联系]\n"))
+    message = _config_error(tmp_path, cache=tmp_path)
+    assert f"{file}: rule tiny_rule: context" in message
+    assert "companion_keywords and companions go together" in message
+
+
+def test_a_companion_entity_no_rule_finds_is_named(tmp_path: Path) -> None:
+    file = _pack(
+        tmp_path,
+        _rule(extra="    context:\n      companion_keywords: [联系]\n      companions: [CN_MOBLE]\n"),
+    )
+    message = _config_error(tmp_path, cache=tmp_path)
+    assert f"{file}: rule tiny_rule: companion entity CN_MOBLE is no rule's entity" in message
