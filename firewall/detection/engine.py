@@ -35,7 +35,7 @@ from firewall.detection.backends import (
     build_backend,
 )
 from firewall.detection.findings import Finding, Leaf
-from firewall.detection.payload import FULLWIDTH_ALNUM, PayloadKind, fold_fullwidth, parse_payload
+from firewall.detection.payload import FOLD_TRIGGERS, PayloadKind, fold_fullwidth, parse_payload
 from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
@@ -303,7 +303,7 @@ class Detector:
             # Only the gated rules' trigger cues are compiled at all, and companion-only cues not
             # here: an event whose text holds a companion entity takes the full path for it.
             [word for word, cue_id in trigger_cues.items() if cue_id not in companions],
-            FULLWIDTH_ALNUM,  # folded to ASCII by the full path, which has to see it
+            FOLD_TRIGGERS,  # folded to ASCII by the full path, which has to see it
             sorted({term for r in self._rules if r.needs_context for term in r.key_terms}),
             lambda key, parent: bool(self._rules_for_key(key, parent).gated),
             lambda key: any(self._rules[i].parent_excludes for i in self._rules_for_key(key, None).gated),

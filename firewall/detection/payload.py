@@ -116,16 +116,20 @@ def member(key: str) -> str:
 # character for one, so offsets into the folded text are offsets into the original and redaction
 # rewrites the original characters.
 FULLWIDTH_ALNUM = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))  # code point ranges
+# What makes a leaf worth folding: those, and ＠ alone, since zhangwei＠163.com is written so to
+# dodge address harvesters and is an address all the same. (＋, －, ． alone are punctuation.)
+FOLD_TRIGGERS = (*FULLWIDTH_ALNUM, (0xFF20, 0xFF20))
 _FULLWIDTH = "\uff0b\uff0d\uff0e\uff20" + "".join(
     chr(c) for lo, hi in FULLWIDTH_ALNUM for c in range(lo, hi + 1)
 )
 _FOLD_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in _FULLWIDTH} | {"\u3000": " "})
-_HAS_FULLWIDTH_ALNUM = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in FULLWIDTH_ALNUM) + "]")
+_HAS_FOLD_TRIGGER = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in FOLD_TRIGGERS) + "]")
 
 
 def fold_fullwidth(leaf: Leaf) -> Leaf:
-    """The leaf with full-width digits and letters folded to ASCII (itself when it has none)."""
+    """The leaf with full-width digits, letters and + - . @ folded to ASCII (itself when it has
+    no full-width digit, letter or @)."""
     text = leaf.text
-    if text.isascii() or _HAS_FULLWIDTH_ALNUM.search(text) is None:
+    if text.isascii() or _HAS_FOLD_TRIGGER.search(text) is None:
         return leaf
     return leaf._replace(text=text.translate(_FOLD_FULLWIDTH))

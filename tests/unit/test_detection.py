@@ -437,6 +437,7 @@ def _entities(detector: Detector, text: str) -> set[str]:
         ("CN_RESIDENT_ID", "身份证１１０１０５１９４９１２３１００２Ｘ",
          "１１０１０５１９４９１２３１００２Ｘ"),
         ("EMAIL", "邮箱ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ"),
+        ("EMAIL", "邮箱zhangwei35＠163.com谢谢", "zhangwei35＠163.com"),  # ＠ to dodge harvesters
         # the ideographic space (U+3000) joins the prefix to the number
         ("CN_MOBILE", "手机＋８６　１９１８９１４５３７４", "＋８６　１９１８９１４５３７４"),
     ],

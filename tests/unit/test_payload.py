@@ -75,7 +75,11 @@ def test_unicode_escapes_are_decoded_before_scanning() -> None:
         ("＋８６　１９１８９１４５３７４", "+86 19189145374"),  # the ideographic space too
         ("电话：０１０－６２３４５６７８", "电话：010-62345678"),
         ("邮箱ｑｑ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱qq@example.com"),
-        ("地址　北京市", "地址　北京市"),  # no full-width letter or digit: left as it is
+        ("zhangwei35＠163.com", "zhangwei35@163.com"),  # ＠ alone is enough
+        ("地址　北京市", "地址　北京市"),  # no full-width letter, digit or ＠: left as it is
+        ("价格－１０", "价格-10"),
+        ("２０２４年．完", "2024年.完"),
+        ("一．二－三", "一．二－三"),  # － and ． alone are punctuation
     ],
 )
 def test_full_width_text_folds_to_ascii_one_character_for_one(text: str, folded: str) -> None:
