@@ -37,7 +37,12 @@ from firewall.detection.backends import (
 from firewall.detection.findings import Finding, Leaf
 from firewall.detection.payload import FOLD_TRIGGERS, PayloadKind, fold_fullwidth, parse_payload
 from firewall.detection.prefilter import Prefilter, PrefilterRule
-from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
+from firewall.detection.refiners import (
+    refine_address,
+    refine_born_date,
+    refine_person_name,
+    refine_whole_leaf,
+)
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
 from firewall.detection.words import word_before, word_gap
 from firewall.memory import cyclic_gc_paused
@@ -46,6 +51,7 @@ _REFINERS = {
     Refiner.PERSON_NAME: refine_person_name,
     Refiner.ADDRESS: refine_address,
     Refiner.WHOLE_LEAF: refine_whole_leaf,
+    Refiner.BORN_DATE: refine_born_date,
 }
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
+
+from firewall.checksums import birth_date
 
 
 class _Span(Protocol):
@@ -260,6 +263,36 @@ def refine_whole_leaf(
     if keyed and candidates:
         return [_stripped_bounds(text)]
     return _merge_spans([(c.start, _run_end(text, c.start, c.end)) for c in candidates])
+
+
+# Words 生 opens after a date when it does not mean "born": 生效 (takes effect), 生产 (made), ...
+_NOT_BORN = frozenset("效产成活意命物长态")
+_YEAR_MONTH = re.compile(r"((?:19|20)[0-9]{2})(?:年([0-9]{1,2})月|[-/.]([0-9]{1,2}))")
+
+
+def refine_born_date(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """A date followed by 生, "born" (男，汉族，1963年5月生): the span is the date, where 生 opens
+    no other word (2020年10月1日生效 takes effect) and the date is a possible birth date."""
+    spans = []
+    for c in candidates:
+        end = c.end - 1  # the match ends with 生
+        if text[c.end : c.end + 1] not in _NOT_BORN and _possible_birth_date(text[c.start : end]):
+            spans.append((c.start, end))
+    return _merge_spans(spans)
+
+
+def _possible_birth_date(text: str) -> bool:
+    """A whole birth date, or a year and month of birth not in the future."""
+    if birth_date.is_valid(text):
+        return True
+    year_month = _YEAR_MONTH.fullmatch(text)
+    if year_month is None:
+        return False
+    today = date.today()
+    year, month = int(year_month[1]), int(year_month[2] or year_month[3])
+    return 1 <= month <= 12 and (year, month) <= (today.year, today.month)
 
 
 _BLOB_RUN = re.compile(r"[A-Za-z0-9+/]*={0,2}")

@@ -59,6 +59,7 @@ class Refiner(StrEnum):
     PERSON_NAME = "person_name"
     ADDRESS = "address"
     WHOLE_LEAF = "whole_leaf"
+    BORN_DATE = "born_date"
 
 
 class _Strict(BaseModel):

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from firewall.detection import Detector
-from firewall.detection.refiners import refine_address, refine_person_name, refine_whole_leaf
+from firewall.detection.refiners import (
+    refine_address,
+    refine_born_date,
+    refine_person_name,
+    refine_whole_leaf,
+)
 
 from .conftest import found_texts
 
@@ -346,3 +354,53 @@ def test_whole_leaf_refiner_reports_keyed_blobs_whole_and_their_run_otherwise() 
     assert refine_whole_leaf(text, [_Span(2, 34), _Span(10, 40)], False, ()) == [(2, 46)]
     numbers = "模板 0.12,-0.34， 0.56,0.78。"
     assert refine_whole_leaf(numbers, [_Span(3, 18)], False, ()) == [(3, 24)]
+
+
+# ------------------------------------------------------------------------- dates before 生 (born)
+
+
+def _birth_dates(detector: Detector, text: str) -> list[str]:
+    return [t for entity, t in found_texts(detector, text.encode()) if entity == "DATE_OF_BIRTH"]
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("张伟，男，1985年4月10日生", ["1985年4月10日"]),
+        ("男，汉族，1963年5月生，山东人", ["1963年5月"]),
+        ("1985年4月10日生于北京", ["1985年4月10日"]),
+        ('{"remark": "张伟，男，2016-07-03生"}', ["2016-07-03"]),
+        ("张伟，男，一九七〇年9月27日生", ["一九七〇年9月27日"]),
+        ("本合同自2020年10月1日生效", []),  # takes effect
+        ("2023年5月生产", []),  # made
+        ("2090年1月生", []),  # not yet
+        ("1990年2月30日生", []),  # no such day
+        ("订单20240102生成", []),
+    ],
+)
+def test_a_date_before_born_is_a_birth_date(detector: Detector, text: str, dates: list[str]) -> None:
+    assert _birth_dates(detector, text) == dates
+
+
+_PAST_DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date.today() - timedelta(days=1))
+
+
+@given(
+    day=_PAST_DAYS,
+    form=st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}年{m}月{d}日", "{y}.{m}.{d}", "{y}{m:02d}{d:02d}"]),
+    after=st.sampled_from(["", "，", "于北京", "。"]),
+)
+def test_the_born_refiner_keeps_exactly_the_date(day: date, form: str, after: str) -> None:
+    written = form.format(y=day.year, m=day.month, d=day.day)
+    text = "男，" + written + "生" + after
+    start = len("男，")
+    assert refine_born_date(text, [_Span(start, start + len(written) + 1)], False, ()) == [
+        (start, start + len(written))
+    ]
+
+
+@given(word=st.sampled_from("效产成活意命物长态"), day=_PAST_DAYS)
+def test_the_born_refiner_drops_a_date_before_another_word_with_sheng(word: str, day: date) -> None:
+    written = f"{day.year}年{day.month}月{day.day}日"
+    text = written + "生" + word
+    assert refine_born_date(text, [_Span(0, len(written) + 1)], False, ()) == []
