@@ -41,6 +41,7 @@ from firewall.detection.refiners import (
     refine_address,
     refine_born_date,
     refine_person_name,
+    refine_street_address,
     refine_whole_leaf,
 )
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
@@ -52,6 +53,7 @@ _REFINERS = {
     Refiner.ADDRESS: refine_address,
     Refiner.WHOLE_LEAF: refine_whole_leaf,
     Refiner.BORN_DATE: refine_born_date,
+    Refiner.STREET_ADDRESS: refine_street_address,
 }
 
 

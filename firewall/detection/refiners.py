@@ -254,6 +254,30 @@ def refine_address(
     return _merge_spans(spans)
 
 
+def refine_street_address(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """A road and house number with no division name before it (人民路735号): the address is
+    grown from the road name itself over the building, unit and room that follow."""
+    spans = []
+    for c in candidates:
+        if "第" in text[c.start : c.end]:
+            continue  # 第一条3号: an article and item of a regulation
+        # Where the road name starts is a guess: after the last word said before an address.
+        start = c.start
+        for at in range(c.start, c.end):
+            if text[at] in _BEFORE_STREET:
+                start = at + 1
+        end = _grow_address(text, start, start, need_number=True)
+        if end is not None and end >= c.end:
+            spans.append((start, end))
+    return _merge_spans(spans)
+
+
+# Said before an address rather than part of its road name (请到文一西路969号, 寄到建国路88号).
+_BEFORE_STREET = frozenset("到在往去至于从住是的了")
+
+
 def refine_whole_leaf(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:

@@ -60,6 +60,7 @@ class Refiner(StrEnum):
     ADDRESS = "address"
     WHOLE_LEAF = "whole_leaf"
     BORN_DATE = "born_date"
+    STREET_ADDRESS = "street_address"
 
 
 class _Strict(BaseModel):

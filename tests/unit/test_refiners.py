@@ -14,6 +14,7 @@ from firewall.detection.refiners import (
     refine_address,
     refine_born_date,
     refine_person_name,
+    refine_street_address,
     refine_whole_leaf,
 )
 
@@ -404,3 +405,38 @@ def test_the_born_refiner_drops_a_date_before_another_word_with_sheng(word: str,
     written = f"{day.year}年{day.month}月{day.day}日"
     text = written + "生" + word
     assert refine_born_date(text, [_Span(0, len(written) + 1)], False, ()) == []
+
+
+# ------------------------------------------------------------------------- streets without a division
+
+
+@pytest.mark.parametrize(
+    ("text", "addresses"),
+    [
+        ("人民路735号龙湖天街13幢3单元272室", ["人民路735号龙湖天街13幢3单元272室"]),
+        ("请到文一西路969号领取", ["文一西路969号"]),  # 到 is said before the address
+        ("沈家营胡同1327号", ["沈家营胡同1327号"]),
+        ("到了員林南路6號8樓", ["員林南路6號8樓"]),
+        ("根据第一条3号规定", []),  # an article and item, not a lane
+        ("3号线人民路站", []),
+        ("中山路上的那家店", []),
+    ],
+)
+def test_a_road_and_house_number_is_an_address(detector: Detector, text: str, addresses: list[str]) -> None:
+    assert _addresses(detector, text) == addresses
+
+
+@given(
+    road=st.sampled_from(["人民", "滨江大", "文一西", "沈家营胡", "中关村大"]),
+    kind=st.sampled_from(["路", "道", "街", "同"]),
+    number=st.integers(1, 99999),
+    rest=st.sampled_from(["", "3栋", "5单元1203室", "，谢谢"]),
+)
+def test_the_street_refiner_starts_at_the_road_and_reaches_the_last_token(
+    road: str, kind: str, number: int, rest: str
+) -> None:
+    anchor = f"{road}{kind}{number}号"
+    text = "请到" + anchor + rest
+    spans = refine_street_address(text, [_Span(1, 2 + len(anchor))], False, ())
+    grows = rest in ("3栋", "5单元1203室")  # a building or room ends the address; a comma does not
+    assert spans == [(2, 2 + len(anchor) + (len(rest) if grows else 0))]
