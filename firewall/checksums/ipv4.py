@@ -28,12 +28,13 @@ _MAX_LENGTH = len("255.255.255.255")
 
 
 def compact(text: str) -> str:
-    """Strip surrounding whitespace.
+    """Strip surrounding whitespace; the ideographic full stop (U+3002) that a Chinese input
+    method types for a dot counts as one.
 
-    >>> compact(' 10.0.0.1\\n')
-    '10.0.0.1'
+    >>> compact(' 10.0.0.1\\n'), compact('192。168。1。1')
+    ('10.0.0.1', '192.168.1.1')
     """
-    return text.strip()
+    return text.strip().replace("\u3002", ".")
 
 
 def validate(text: str) -> str:

@@ -46,3 +46,10 @@ def test_near_misses(text: str, error: type[Exception]) -> None:
 @given(address=st.ip_addresses(v=4))
 def test_every_address_in_canonical_form_is_valid(address: IPv4Address) -> None:
     assert ipv4.is_valid(str(address))
+
+
+@given(address=st.ip_addresses(v=4))
+def test_ideographic_full_stops_read_as_dots(address: IPv4Address) -> None:
+    """A Chinese input method types 。 for a dot: 192。168。1。1 is the same address."""
+    written = str(address).replace(".", "\u3002")
+    assert ipv4.validate(written) == str(address)
