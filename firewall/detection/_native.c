@@ -681,7 +681,7 @@ static PyTypeObject ScannerType = {
 
 /* walk(document, max_depth: int, leaf_type) -> tuple[list[leaf], lossy: bool] | None
  *
- * Every string and number of a decoded JSON value as leaf_type(path, key, text, parent), depth
+ * Every string and number of a decoded JSON value as leaf_type(path, key, text, parent, 0), depth
  * first in document order: the JSONPath (.key when the key is an identifier, ['key'] otherwise,
  * [index] for array items), the key naming it (array items take their array's), its text (numbers
  * as repr), and the key of the object holding it. Booleans and nulls are not leaves. lossy: a
@@ -696,16 +696,16 @@ typedef struct {
     int too_deep;
 } Walk;
 
-static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE, *DOT, *OPEN_MEMBER, *CLOSE_MEMBER;
+static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE, *DOT, *OPEN_MEMBER, *CLOSE_MEMBER, *ZERO;
 
 static int add_leaf(Walk *walk, PyObject *path, PyObject *key, PyObject *text, PyObject *parent) {
     /* what tuple.__new__(leaf_type, ...) does, without the named tuple's Python-level __new__ */
-    PyObject *leaf = walk->leaf_type->tp_alloc(walk->leaf_type, 4);
+    PyObject *leaf = walk->leaf_type->tp_alloc(walk->leaf_type, 5);
     if (leaf == NULL) {
         return -1;
     }
-    PyObject *items[4] = {path, key, text, parent};
-    for (int i = 0; i < 4; i++) {
+    PyObject *items[5] = {path, key, text, parent, ZERO};
+    for (int i = 0; i < 5; i++) {
         PyTuple_SET_ITEM(leaf, i, Py_NewRef(items[i]));
     }
     int failed = PyList_Append(walk->leaves, leaf);
@@ -955,8 +955,9 @@ PyMODINIT_FUNC PyInit__native(void) {
     DOT = PyUnicode_InternFromString(".");
     OPEN_MEMBER = PyUnicode_InternFromString("['");
     CLOSE_MEMBER = PyUnicode_InternFromString("']");
+    ZERO = PyLong_FromLong(0);
     if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
-        OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL) {
+        OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL || ZERO == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&native_module);

@@ -10,13 +10,16 @@ class Leaf(NamedTuple):
     """One scalar of a payload: its JSONPath, the key that names it (context) and its text.
 
     ``parent`` is the key of the object holding it: ``name`` means something else under ``merchant``
-    than under ``receiver``. A tuple: the walk makes one per scalar of every event.
+    than under ``receiver``. ``offset``: where ``text`` starts in the string at ``path`` (not 0 only
+    for the values of JSON written into a string, ``"ext": "{\\"name\\": \\"张伟\\"}"``). A tuple:
+    the walk makes one per scalar of every event.
     """
 
     path: str
     key: str | None
     text: str
     parent: str | None = None
+    offset: int = 0
 
 
 @dataclass(slots=True, init=False)

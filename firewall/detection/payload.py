@@ -1,4 +1,7 @@
-"""Decode a payload once and walk it into leaves: (JSONPath, key, text).
+"""Decode a payload once and walk it into leaves: (JSONPath, key, text, parent, offset).
+
+JSON written into a string (an event's ``ext`` field holding serialised JSON) is walked too, its
+leaves kept at the string's path with their offsets into it.
 
 Numbers are scanned as their decimal text; booleans and nulls carry no PI. A payload that is not JSON
 is one raw-text leaf at ``$``; bytes that are not UTF-8 text are reported as binary so that policy can
@@ -53,7 +56,7 @@ def parse_payload(payload: bytes) -> ParsedPayload:
         # numbers; the standard library keeps them exact.
         document = _decode_fallback(payload)
         leaves = walk(document)
-    return ParsedPayload(PayloadKind.JSON, document, leaves)
+    return ParsedPayload(PayloadKind.JSON, document, unfold_embedded(leaves))
 
 
 _NOT_JSON = object()
@@ -82,6 +85,75 @@ def _parse_text(payload: bytes) -> ParsedPayload:
     except UnicodeDecodeError:
         return ParsedPayload(PayloadKind.BINARY, None, [])
     return ParsedPayload(PayloadKind.TEXT, text, [Leaf("$", None, text)])
+
+
+def unfold_embedded(leaves: list[Leaf]) -> list[Leaf]:
+    """Each string leaf that holds a JSON object written as text (``"ext": "{\\"name\\":
+    \\"张伟\\"}"``, common in event payloads) replaced by that JSON's own leaves, at the outer
+    leaf's path, each with its offset in the outer text: the inner keys then give context (a name
+    under ``name``), and findings still point into the string that redaction rewrites. A value
+    that is not such JSON, or holds an escape (offsets could not map back), stays one leaf."""
+    unfolded: list[Leaf] | None = None
+    for index, leaf in enumerate(leaves):
+        inner = _embedded_leaves(leaf)
+        if inner is not None and unfolded is None:
+            unfolded = list(leaves[:index])
+        if unfolded is not None:
+            unfolded.extend(inner if inner is not None else (leaf,))
+    return leaves if unfolded is None else unfolded
+
+
+_EMBEDDED_TOKEN = re.compile(
+    r'\s*(?:"([^"\\]*)"|(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|(true|false|null)|([{}\[\],:]))'
+)
+
+
+def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
+    """The leaves of the JSON written in a string leaf, or None (see unfold_embedded)."""
+    text = leaf.text
+    if not text or text[0] not in "{ \t\r\n":  # most leaves: one look at the first character
+        return None
+    # Objects only: an array written as text is more often one value (a feature vector) than a
+    # list of records, and is scanned as the text it is.
+    stripped = text.strip()
+    if len(stripped) < 2 or stripped[0] != "{" or stripped[-1] != "}" or "\\" in text:
+        return None
+    try:
+        orjson.loads(text)  # JSON at all: the tokenizer below trusts its grammar
+    except orjson.JSONDecodeError:
+        return None
+    # Containers open: (is an object, the key naming the container, the key of its parent).
+    stack: list[tuple[bool, str | None, str | None]] = []
+    member: str | None = None  # in an object, the key of the value to come
+    expecting_key = False
+    inner: list[Leaf] = []
+    position = 0
+    while (token := _EMBEDDED_TOKEN.match(text, position)) is not None and token.end() > position:
+        position = token.end()
+        string, number, punctuation = token[1], token[2], token[4]
+        if punctuation in ("{", "["):
+            if stack:
+                own = member if stack[-1][0] else stack[-1][1]
+                stack.append((punctuation == "{", own, stack[-1][1] if stack[-1][0] else stack[-1][2]))
+            else:  # the top level: named by the outer leaf's key, held by its parent
+                stack.append((punctuation == "{", leaf.key, leaf.parent))
+            expecting_key = punctuation == "{"
+        elif punctuation in ("}", "]"):
+            stack.pop()
+            expecting_key = False
+        elif punctuation == ",":
+            expecting_key = bool(stack) and stack[-1][0]
+        elif punctuation == ":":
+            expecting_key = False
+        elif string is not None and expecting_key:
+            member = string
+        elif string is not None or number is not None:
+            is_object, own, parent = stack[-1]
+            key, holder = (member, own) if is_object else (own, parent)
+            start = token.start(1) if string is not None else token.start(2)
+            value = string if string is not None else number
+            inner.append(Leaf(leaf.path, key, value, holder, leaf.offset + start))
+    return inner if position == len(text.rstrip()) and not stack else None
 
 
 def walk(document: Any) -> list[Leaf]:

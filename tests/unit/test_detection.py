@@ -628,3 +628,21 @@ def test_context_only_rules_each_find_their_values_in_one_batch(detector: Detect
         ("WECHAT_ID", "$.note", 23, 34),
         ("CN_PASSPORT", "$.note", 37, 46),
     ]
+
+
+@pytest.mark.parametrize(
+    ("inner", "found"),
+    [
+        ({"receiver_name": "李娜", "qq": "12345678"}, [("CN_PERSON_NAME", "李娜"), ("QQ", "12345678")]),
+        ({"merchant": {"name": "张伟"}}, []),  # a merchant's name, as when nested
+        ({"passport_no": "E12345678"}, [("CN_PASSPORT", "E12345678")]),
+    ],
+)
+def test_json_written_into_a_string_gives_its_keys_as_context(
+    detector: Detector, inner: dict[str, object], found: list[tuple[str, str]]
+) -> None:
+    written = json.dumps(inner, ensure_ascii=False)
+    payload = json.dumps({"ext": written}).encode()
+    findings = detector.scan_payloads([payload])[0]
+    assert [(f.entity, written[f.start : f.end]) for f in findings] == found
+    assert all(f.path == "$.ext" for f in findings)

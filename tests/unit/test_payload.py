@@ -197,3 +197,61 @@ def test_paths_are_written_as_redaction_rebuilds_them(keys: list[str]) -> None:
         document = {key: [document]}
     [leaf] = walk(document)
     assert leaf.path == "$" + "".join(member(key) + "[0]" for key in keys)
+
+
+# ------------------------------------------------------------------------- JSON written into a string
+
+
+def test_json_written_into_a_string_is_walked_with_its_own_keys() -> None:
+    inner = {"name": "张伟", "items": [{"qq": "12345678"}, "x"], "merchant": {"name": "华创"}, "n": 7}
+    payload = json.dumps({"ext": json.dumps(inner, ensure_ascii=False)}, ensure_ascii=False).encode()
+    leaves = parse_payload(payload).leaves
+    outer = json.dumps(inner, ensure_ascii=False)
+    assert [(leaf.path, leaf.key, leaf.text, leaf.parent) for leaf in leaves] == [
+        ("$.ext", "name", "张伟", "ext"),
+        ("$.ext", "qq", "12345678", "items"),
+        ("$.ext", "items", "x", "ext"),
+        ("$.ext", "name", "华创", "merchant"),
+        ("$.ext", "n", "7", "ext"),
+    ]
+    assert all(outer[leaf.offset : leaf.offset + len(leaf.text)] == leaf.text for leaf in leaves)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["{not json}", "[1, 2", "{}x", '{"a": "b\\\\c"}', "{ }", "{", "plain text {}", "[0.12, -0.5, 0.33]"],
+)
+def test_strings_that_are_not_clean_json_stay_one_leaf(value: str) -> None:
+    payload = json.dumps({"ext": value}).encode()
+    leaves = parse_payload(payload).leaves
+    if value.strip() in ("{ }",):
+        assert leaves == []  # an empty object written as text holds no value
+    else:
+        assert [(leaf.path, leaf.text, leaf.offset) for leaf in leaves] == [("$.ext", value, 0)]
+
+
+_INNER_TEXT = st.text(
+    st.characters(blacklist_characters='"\\', blacklist_categories=("Cs", "Cc")), max_size=8
+)
+_INNER = st.recursive(
+    _INNER_TEXT | st.integers(-(10**12), 10**12) | st.booleans() | st.none(),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_INNER_TEXT, children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(inner=st.dictionaries(_INNER_TEXT, _INNER, min_size=1, max_size=4), ascii_only=st.booleans())
+def test_embedded_json_gives_the_leaves_of_the_same_json_nested(
+    inner: dict[str, Any], ascii_only: bool
+) -> None:
+    """Written into a string, a document yields the keys, parents and texts it yields nested
+    (at the string's path), each text found at its offset in the string."""
+    written = json.dumps(inner, ensure_ascii=False)
+    embedded = parse_payload(json.dumps({"ext": written}, ensure_ascii=ascii_only).encode()).leaves
+    nested = parse_payload(json.dumps({"ext": inner}).encode()).leaves
+    assert [(leaf.key, leaf.text, leaf.parent) for leaf in embedded] == [
+        (leaf.key, leaf.text, leaf.parent) for leaf in nested
+    ]
+    assert all(leaf.path == "$.ext" for leaf in embedded)
+    assert all(written[leaf.offset : leaf.offset + len(leaf.text)] == leaf.text for leaf in embedded)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from firewall.detection import Detector, Finding, PayloadKind, parse_payload
 from firewall.policy import Operator, Policy
 from firewall.policy.model import OperatorSpec, RedactionPolicy
-from firewall.redaction import mask, redact_document, redact_text, serialise, tag
+from firewall.redaction import mask, redact_document, redact_payload, redact_text, serialise, tag
 from loadtest.events import EventFactory
 
 from .conftest import leaf_texts
@@ -194,3 +194,17 @@ def test_findings_in_deeply_nested_values_are_redacted(detector: Detector, polic
 def test_serialise_survives_a_lone_surrogate() -> None:
     document = json.loads('{"tel": "138****5678", "x": "\\ud800"}')
     assert json.loads(serialise(document))["tel"] == "138****5678"
+
+
+def test_json_written_into_a_string_is_redacted_in_place_and_stays_json(
+    detector: Detector, policy: Policy
+) -> None:
+    inner = {"receiver": {"name": "李娜", "tel": "13812345678"}, "sku": "A-1"}
+    payload = json.dumps({"ext": json.dumps(inner, ensure_ascii=False), "n": 1}, ensure_ascii=False).encode()
+    scanned = detector.scan_parsed([payload])[0]
+    assert {f.entity for f in scanned.findings} == {"CN_PERSON_NAME", "CN_MOBILE"}
+    redacted = json.loads(redact_payload(scanned.kind, scanned.document, scanned.findings, policy.redaction))
+    rewritten = json.loads(redacted["ext"])
+    assert rewritten["sku"] == "A-1" and redacted["n"] == 1
+    assert "李娜" not in redacted["ext"] and "13812345678" not in redacted["ext"]
+    assert rewritten["receiver"]["tel"] == "138****5678"
