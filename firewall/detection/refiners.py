@@ -263,6 +263,8 @@ def refine_street_address(
     for c in candidates:
         if "第" in text[c.start : c.end]:
             continue  # 第一条3号: an article and item of a regulation
+        if any(char in _DIVISION_ENDS for char in text[max(0, c.start - 8) : c.end]):
+            continue  # 朝阳区建国路88号: a division name just before anchors the address (cn_address)
         # Where the road name starts is a guess: after the last word said before an address.
         start = c.start
         for at in range(c.start, c.end):
@@ -276,6 +278,8 @@ def refine_street_address(
 
 # Said before an address rather than part of its road name (请到文一西路969号, 寄到建国路88号).
 _BEFORE_STREET = frozenset("到在往去至于从住是的了")
+# The last characters of division names: an address holding one is anchored on its division.
+_DIVISION_ENDS = frozenset("省市区县旗州")
 
 
 def refine_whole_leaf(
