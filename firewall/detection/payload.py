@@ -95,7 +95,8 @@ def unfold_embedded(leaves: list[Leaf]) -> list[Leaf]:
     that is not such JSON, or holds an escape (offsets could not map back), stays one leaf."""
     unfolded: list[Leaf] | None = None
     for index, leaf in enumerate(leaves):
-        inner = _embedded_leaves(leaf)
+        # most leaves: one look at the first character
+        inner = _embedded_leaves(leaf) if leaf.text[:1] in _MAY_OPEN_OBJECT else None
         if inner is not None and unfolded is None:
             unfolded = list(leaves[:index])
         if unfolded is not None:
@@ -103,6 +104,7 @@ def unfold_embedded(leaves: list[Leaf]) -> list[Leaf]:
     return leaves if unfolded is None else unfolded
 
 
+_MAY_OPEN_OBJECT = frozenset("{ \t\r\n")
 _EMBEDDED_TOKEN = re.compile(
     r'\s*(?:"([^"\\]*)"|(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|(true|false|null)|([{}\[\],:]))'
 )
@@ -111,8 +113,6 @@ _EMBEDDED_TOKEN = re.compile(
 def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
     """The leaves of the JSON written in a string leaf, or None (see unfold_embedded)."""
     text = leaf.text
-    if not text or text[0] not in "{ \t\r\n":  # most leaves: one look at the first character
-        return None
     # Objects only: an array written as text is more often one value (a feature vector) than a
     # list of records, and is scanned as the text it is.
     stripped = text.strip()
