@@ -12,7 +12,7 @@ from typing import IO, Any
 import orjson
 
 from firewall.config import REPO_PATTERNS, ConfigError, load_settings
-from firewall.detection import Detector, Finding, load_rule_pack, parse_payload
+from firewall.detection import Detector, Finding, load_rule_pack, parse_payload, texts_at_paths
 from firewall.pipeline import Firewall
 from firewall.policy import load_policy
 
@@ -185,7 +185,7 @@ def _contract_row(
 ) -> dict[str, Any]:
     texts: dict[str, str] = {}
     if reveal and findings:
-        texts = {leaf.path: leaf.text for leaf in parse_payload(payload).leaves}
+        texts = texts_at_paths(parse_payload(payload))
     rows = []
     for f in findings:
         row: dict[str, Any] = {"entity": f.entity, "path": f.path, "start": f.start, "end": f.end}
@@ -242,7 +242,7 @@ def _rules_test(args: argparse.Namespace) -> int:
     colour_of: dict[str, str] = {}
     for number, line in enumerate(_lines(args.file), start=1):
         findings = detector.scan_payloads([line])[0]
-        leaves = {leaf.path: leaf.text for leaf in parse_payload(line).leaves}
+        leaves = texts_at_paths(parse_payload(line))
         print(f"line {number}: {len(findings)} finding(s)")
         for f in findings:
             colour = colour_of.setdefault(f.rule_id, _COLOURS[len(colour_of) % len(_COLOURS)])

@@ -23,7 +23,7 @@ _refuse_stale_build()
 
 from firewall.detection.engine import Detector  # noqa: E402
 from firewall.detection.findings import Finding, Leaf  # noqa: E402
-from firewall.detection.payload import ParsedPayload, PayloadKind, parse_payload  # noqa: E402
+from firewall.detection.payload import ParsedPayload, PayloadKind, parse_payload, texts_at_paths  # noqa: E402
 from firewall.detection.rulepack import RulePack, load_rule_pack  # noqa: E402
 
 __all__ = [
@@ -35,4 +35,5 @@ __all__ = [
     "RulePack",
     "load_rule_pack",
     "parse_payload",
+    "texts_at_paths",
 ]

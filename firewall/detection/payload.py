@@ -87,6 +87,16 @@ def _parse_text(payload: bytes) -> ParsedPayload:
     return ParsedPayload(PayloadKind.TEXT, text, [Leaf("$", None, text)])
 
 
+def texts_at_paths(parsed: ParsedPayload) -> dict[str, str]:
+    """JSONPath -> the text a finding's offsets index there: a leaf's text, or for the values of
+    JSON written into a string, the whole string (to read back what a finding covers)."""
+    if parsed.kind is PayloadKind.TEXT:
+        return {"$": parsed.document}
+    if parsed.kind is PayloadKind.BINARY:
+        return {}
+    return {leaf.path: leaf.text for leaf in walk(parsed.document)}
+
+
 def unfold_embedded(leaves: list[Leaf]) -> list[Leaf]:
     """Each string leaf that holds a JSON object written as text (``"ext": "{\\"name\\":
     \\"张伟\\"}"``, common in event payloads) replaced by that JSON's own leaves, at the outer

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from firewall.detection import Detector, Leaf, parse_payload
+from firewall.detection import Detector, Leaf, parse_payload, texts_at_paths
 from firewall.pipeline import Firewall
 from firewall.policy import Policy, load_policy
 
@@ -32,8 +32,8 @@ def firewall(detector: Detector, policy: Policy) -> Firewall:
 
 
 def leaf_texts(payload: bytes) -> dict[str, str]:
-    """JSONPath -> text of every leaf of a payload, to read back what a finding covers."""
-    return {leaf.path: leaf.text for leaf in parse_payload(payload).leaves}
+    """JSONPath -> the text at it, to read back what a finding covers."""
+    return texts_at_paths(parse_payload(payload))
 
 
 def found_texts(detector: Detector, payload: bytes) -> list[tuple[str, str]]:

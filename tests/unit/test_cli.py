@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -91,6 +92,18 @@ def test_scan_reveal_adds_the_matched_text(
         (["entity", "path", "start", "end", "text"], "13912345678"),
         (["entity", "path", "start", "end", "text"], "11010519491231002X"),
     ]
+
+
+def test_scan_reveal_reads_values_of_json_written_into_a_string(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    inner = json.dumps({"receiver_name": "李娜", "tel": "13812345678"}, ensure_ascii=False)
+    events = tmp_path / "embedded.ndjson"
+    events.write_text(json.dumps({"ext": inner}) + "\n", encoding="utf-8")
+    _, out, _ = _run(capsysbinary, "scan", "--reveal", str(events))
+    findings = _rows(out)[0]["findings"]
+    assert [(f["path"], f["text"]) for f in findings] == [("$.ext", "李娜"), ("$.ext", "13812345678")]
+    assert all(inner[f["start"] : f["end"]] == f["text"] for f in findings)
 
 
 def test_scan_decides_for_the_destination_given(
