@@ -18,9 +18,10 @@ DETECTION = Path("firewall/detection")
 COMPILED = ["backends", "engine", "findings", "payload", "prefilter", "refiners", "words"]
 
 sources = {name: DETECTION / f"{name}.py" for name in COMPILED}
+# What the build was made from, by file: the compiled modules and the C extension's source.
+built_from = [*sources.values(), DETECTION / "_native.c"]
 (DETECTION / "_compiled.json").write_text(
-    json.dumps({name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources.items()})
-    + "\n"
+    json.dumps({path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in built_from}) + "\n"
 )
 
 setup(

@@ -6,15 +6,17 @@ from pathlib import Path
 
 
 def _refuse_stale_build(here: Path = Path(__file__).parent) -> None:
-    """setup.py compiles some of these modules with mypyc, and a compiled module shadows its .py:
-    an edit without a rebuild would silently run the old code."""
+    """setup.py compiles some of these modules with mypyc, and a compiled module shadows its .py;
+    the C extension is built from _native.c. An edit without a rebuild would silently run the old
+    code (or, for the C walk, make leaves the Python side no longer reads)."""
     record = here / "_compiled.json"
     if not record.is_file():
         return
     for name, digest in json.loads(record.read_text()).items():
-        if hashlib.sha256((here / f"{name}.py").read_bytes()).hexdigest() != digest:
+        source = here / (name if "." in name else f"{name}.py")  # older builds recorded modules
+        if not source.is_file() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             raise ImportError(
-                f"firewall/detection/{name}.py changed after it was compiled: "
+                f"firewall/detection/{source.name} changed after it was compiled: "
                 "rebuild with scripts/setup.sh (or pip install -e .)"
             )
 

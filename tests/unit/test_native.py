@@ -181,15 +181,19 @@ def test_a_database_survives_serialisation_and_garbage_is_refused() -> None:
         _native.deserialize(b"not a database")
 
 
-def test_a_source_edited_after_the_build_refuses_to_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("source", "recorded_as"), [("engine.py", "engine.py"), ("_native.c", "_native.c"),
+                                                    ("engine.py", "engine")])  # as older builds record
+def test_a_source_edited_after_the_build_refuses_to_import(
+    tmp_path: Path, source: str, recorded_as: str
+) -> None:
     from firewall.detection import _refuse_stale_build
 
-    (tmp_path / "engine.py").write_text("x = 1\n")
+    (tmp_path / source).write_text("x = 1\n")
     digest = hashlib.sha256(b"x = 1\n").hexdigest()
-    (tmp_path / "_compiled.json").write_text(json.dumps({"engine": digest}))
+    (tmp_path / "_compiled.json").write_text(json.dumps({recorded_as: digest}))
     _refuse_stale_build(tmp_path)
-    (tmp_path / "engine.py").write_text("x = 2\n")
-    with pytest.raises(ImportError, match=r"engine\.py changed after it was compiled"):
+    (tmp_path / source).write_text("x = 2\n")
+    with pytest.raises(ImportError, match=rf"{source.replace('.', '[.]')} changed after it was compiled"):
         _refuse_stale_build(tmp_path)
 
 
