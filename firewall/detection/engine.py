@@ -219,24 +219,10 @@ class Detector:
         self._rules: list[_CompiledRule] = []
         trigger_cues: dict[str, int] = {}
         validators: dict[str, _RememberedVerdicts] = {}  # one per validator, its rules share it
-        gated = [rule.context.required or rule.confidence < pack.min_confidence for rule in pack.rules]
-        plain_cues = {
-            word.lower()
-            for rule, needs_context in zip(pack.rules, gated, strict=True)
-            if needs_context
-            for word in rule.context.keywords
-        }
-        # companion-only cue id -> the entities one of which its text must hold for it to count
-        companions: dict[int, set[str]] = {}
         for index, rule in enumerate(pack.rules):
             if rule.validator and rule.validator not in validators:
                 validators[rule.validator] = _RememberedVerdicts(get_validator(rule.validator))
-            needs_context = gated[index]
-            if needs_context:
-                for word in rule.context.companion_keywords:
-                    if word.lower() not in plain_cues:  # a plain cue word counts on its own anyway
-                        cue_id = trigger_cues.setdefault(word.lower(), len(trigger_cues))
-                        companions.setdefault(cue_id, set()).update(rule.context.companions)
+            needs_context = rule.context.required or rule.confidence < pack.min_confidence
             # Only the cues that decide whether a gated rule runs at all go into Hyperscan; the
             # others (boost, veto) are looked up in the few characters around a candidate, so
             # that common words such as "sku" or "version" cost nothing on the other events.
@@ -272,6 +258,7 @@ class Detector:
                 )
             )
         self._cue_words = list(trigger_cues)
+        companions = _companion_cues(self._rules, trigger_cues)
         main_specs: list[ExpressionSpec] = []
         gated_specs: list[ExpressionSpec] = []
         for compiled in self._rules:
@@ -337,7 +324,7 @@ class Detector:
                 reach[cue_id] = max(reach.get(cue_id, 0), r.window + r.rule.context.value_length)
                 triggered.setdefault(cue_id, set()).add(r.index)
         self._cue_reach = reach
-        self._companions = {cue_id: frozenset(entities) for cue_id, entities in companions.items()}
+        self._companions = companions
         self._rules_of_cue = {cue_id: frozenset(rules) for cue_id, rules in triggered.items()}
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage
@@ -636,6 +623,21 @@ class Detector:
                     )
                 )
         return resolved
+
+
+def _companion_cues(
+    rules: Sequence[_CompiledRule], trigger_cues: dict[str, int]
+) -> dict[int, frozenset[str]]:
+    """Companion-only cue id -> the entities one of which its text must hold for it to count. A
+    word that is also a plain cue word of a gated rule counts on its own anyway."""
+    plain = {word.lower() for r in rules if r.needs_context for word in r.rule.context.keywords}
+    companions: dict[int, set[str]] = {}
+    for r in rules:
+        if r.needs_context:
+            for word in r.rule.context.companion_keywords:
+                if word.lower() not in plain:
+                    companions.setdefault(trigger_cues[word.lower()], set()).update(r.rule.context.companions)
+    return {cue_id: frozenset(entities) for cue_id, entities in companions.items()}
 
 
 def _refine(leaf: Leaf, group: list[Candidate]) -> list[Candidate]:

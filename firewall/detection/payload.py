@@ -132,7 +132,9 @@ def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
         orjson.loads(text)  # JSON at all: the tokenizer below trusts its grammar
     except orjson.JSONDecodeError:
         return None
-    # Containers open: (is an object, the key naming the container, the key of its parent).
+    # Containers open: (is an object, the key naming the container, the key of its parent). A
+    # value inside one, scalar or container, is named and held as the walk does it: in an object
+    # by its member key and the object's key, in an array by the array's key and parent.
     stack: list[tuple[bool, str | None, str | None]] = []
     member: str | None = None  # in an object, the key of the value to come
     expecting_key = False
@@ -142,11 +144,9 @@ def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
         position = token.end()
         string, number, punctuation = token[1], token[2], token[4]
         if punctuation in ("{", "["):
-            if stack:
-                own = member if stack[-1][0] else stack[-1][1]
-                stack.append((punctuation == "{", own, stack[-1][1] if stack[-1][0] else stack[-1][2]))
-            else:  # the top level: named by the outer leaf's key, held by its parent
-                stack.append((punctuation == "{", leaf.key, leaf.parent))
+            # the top level is named by the outer leaf's key and held by its parent
+            key, holder = _named(stack[-1], member) if stack else (leaf.key, leaf.parent)
+            stack.append((punctuation == "{", key, holder))
             expecting_key = punctuation == "{"
         elif punctuation in ("}", "]"):
             stack.pop()
@@ -158,12 +158,19 @@ def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
         elif string is not None and expecting_key:
             member = string
         elif string is not None or number is not None:
-            is_object, own, parent = stack[-1]
-            key, holder = (member, own) if is_object else (own, parent)
+            key, holder = _named(stack[-1], member)
             start = token.start(1) if string is not None else token.start(2)
             value = string if string is not None else number
             inner.append(Leaf(leaf.path, key, value, holder, leaf.offset + start))
     return inner if position == len(text.rstrip()) and not stack else None
+
+
+def _named(
+    container: tuple[bool, str | None, str | None], member: str | None
+) -> tuple[str | None, str | None]:
+    """The key naming a value in ``container`` and the key of the object holding it."""
+    is_object, own, parent = container
+    return (member, own) if is_object else (own, parent)
 
 
 def walk(document: Any) -> list[Leaf]:
