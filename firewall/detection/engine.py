@@ -537,6 +537,8 @@ class Detector:
         """The cue hits that count: a companion-only cue word's only in a leaf that holds a
         candidate of one of its companion entities (the rules that report alone found them)."""
         companions = self._companions
+        if not any(hit[0] in companions for hits in cues.values() for hit in hits):
+            return cues  # no companion cue word in the batch: nothing to filter
         entities: dict[int, set[str]] = {}
         for candidate in candidates:
             entities.setdefault(candidate.leaf_index, set()).add(candidate.compiled.entity)
