@@ -28,12 +28,16 @@ class _Span:
     cue_end: int | None = None  # where the cue word before the candidate ends
 
 
+def _found(detector: Detector, text: str, wanted: str) -> list[str]:
+    return [t for entity, t in found_texts(detector, text.encode()) if entity == wanted]
+
+
 def _names(detector: Detector, text: str) -> list[str]:
-    return [t for entity, t in found_texts(detector, text.encode()) if entity == "CN_PERSON_NAME"]
+    return _found(detector, text, "CN_PERSON_NAME")
 
 
 def _addresses(detector: Detector, text: str) -> list[str]:
-    return [t for entity, t in found_texts(detector, text.encode()) if entity == "CN_ADDRESS"]
+    return _found(detector, text, "CN_ADDRESS")
 
 
 # ------------------------------------------------------------------------- person names
@@ -360,10 +364,6 @@ def test_whole_leaf_refiner_reports_keyed_blobs_whole_and_their_run_otherwise() 
 # ------------------------------------------------------------------------- dates before 生 (born)
 
 
-def _birth_dates(detector: Detector, text: str) -> list[str]:
-    return [t for entity, t in found_texts(detector, text.encode()) if entity == "DATE_OF_BIRTH"]
-
-
 @pytest.mark.parametrize(
     ("text", "dates"),
     [
@@ -380,7 +380,7 @@ def _birth_dates(detector: Detector, text: str) -> list[str]:
     ],
 )
 def test_a_date_before_born_is_a_birth_date(detector: Detector, text: str, dates: list[str]) -> None:
-    assert _birth_dates(detector, text) == dates
+    assert _found(detector, text, "DATE_OF_BIRTH") == dates
 
 
 _PAST_DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date.today() - timedelta(days=1))
