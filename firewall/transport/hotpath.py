@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import orjson
@@ -23,6 +23,7 @@ from firewall.memory import cyclic_gc_paused, freeze_long_lived, refreeze
 from firewall.metrics import Metrics
 from firewall.pipeline import Firewall, Outcome, audit_record
 from firewall.policy import Action
+from firewall.transport.inflight import DeliveryFailed, InFlight
 
 log = logging.getLogger("pii_firewall.hotpath")
 
@@ -32,7 +33,7 @@ _DECISION_HEADER = {action: action.value.encode() for action in Action}
 
 
 class OutputBatches:
-    """Records grouped per (topic, partition) into aiokafka batches, all sent by :meth:`flush`.
+    """Records grouped per (topic, partition) into aiokafka batches, all sent by :meth:`send`.
 
     Appending is synchronous (no coroutine per record); a batch that fills up is closed and queued.
     """
@@ -62,25 +63,28 @@ class OutputBatches:
             if batch.append(key=key, value=value, timestamp=timestamp_ms, headers=headers) is None:
                 raise ValueError(f"record too large for one producer batch ({topic})")
 
-    async def flush(self) -> None:
-        """Send every batch and wait until the broker acknowledged all of them."""
+    async def send(self) -> list[asyncio.Future[object]]:
+        """Hand every batch to the producer; the futures complete when the broker acknowledges."""
         pending = self._full + [(t, p, b) for (t, p), b in self._open.items() if b.record_count()]
         self._full, self._open = [], {}
-        futures = []
+        acknowledged = []
         for topic, partition, batch in pending:
             batch.close()
-            futures.append(await self._producer.send_batch(batch, topic, partition=partition))
-        if futures:
-            await asyncio.gather(*futures)
+            acknowledged.append(await self._producer.send_batch(batch, topic, partition=partition))
+        return acknowledged
 
 
 class _CommitBeforeRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, in_flight: asyncio.Lock):
+    def __init__(self, in_hand: asyncio.Lock, in_flight: InFlight[TopicPartition]):
+        self._in_hand = in_hand
         self._in_flight = in_flight
 
     async def on_partitions_revoked(self, revoked: object) -> None:
-        async with self._in_flight:  # the batch in hand commits while its partitions are ours
-            pass
+        # The batch in hand is sent, and every batch sent is committed (or known to have failed),
+        # while the partitions are still ours: the next owner starts after what was delivered.
+        # A failed batch is not rewound here: the next owner reads from the committed offset.
+        async with self._in_hand:
+            await self._in_flight.drain()
 
     async def on_partitions_assigned(self, assigned: object) -> None:
         pass
@@ -107,80 +111,91 @@ class HotPath:
         self._stopping.set()
 
     async def run(self) -> None:
-        kafka = self.settings.kafka
+        kafka, hotpath = self.settings.kafka, self.settings.hotpath
         consumer = AIOKafkaConsumer(
             bootstrap_servers=kafka.bootstrap_servers,
             group_id=kafka.group_id,
             client_id=f"{kafka.client_id}-hotpath",
             enable_auto_commit=False,
             auto_offset_reset=kafka.auto_offset_reset,
-            max_poll_records=self.settings.hotpath.max_batch_records,
-            fetch_max_wait_ms=self.settings.hotpath.poll_timeout_ms,
+            max_poll_records=hotpath.max_batch_records,
+            fetch_max_wait_ms=hotpath.fetch_max_wait_ms,
+            fetch_min_bytes=hotpath.fetch_min_bytes,
             max_partition_fetch_bytes=4 << 20,
         )
         producer = AIOKafkaProducer(
             bootstrap_servers=kafka.bootstrap_servers,
             client_id=f"{kafka.client_id}-producer",
             acks="all" if kafka.acks == "all" else 1,
-            linger_ms=self.settings.hotpath.linger_ms,
+            linger_ms=hotpath.linger_ms,
             max_batch_size=1 << 20,
             max_request_size=8 << 20,
         )
         await producer.start()
         await consumer.start()
-        # Held from a batch's first output until its commit: a rebalance waits for the batch in
-        # hand to be committed while its partitions are still ours, so none is processed twice.
-        in_flight = asyncio.Lock()
-        consumer.subscribe(kafka.input_topics, listener=_CommitBeforeRevoke(in_flight))
+
+        async def commit(offsets: dict[TopicPartition, int]) -> None:
+            await self._commit(consumer, offsets)
+
+        in_flight: InFlight[TopicPartition] = InFlight(
+            hotpath.max_batches_in_flight, commit, hotpath.commit_interval_ms / 1000
+        )
+        # Held from a batch's fetch until its outputs are sent: a rebalance waits for the batch in
+        # hand, then for every batch in flight to be committed, while the partitions are ours.
+        in_hand = asyncio.Lock()
+        consumer.subscribe(kafka.input_topics, listener=_CommitBeforeRevoke(in_hand, in_flight))
         try:
             partitions = await self._output_partitions(producer)
             freeze_long_lived()  # what is alive now lives as long as the worker
             while not self._stopping.is_set():
+                failure = in_flight.failed()
+                if failure is not None:
+                    await self._replay(consumer, in_flight, failure)
+                    continue
+                await in_flight.commit_due()  # when no batch came to commit them
                 fetched = await consumer.getmany(
-                    timeout_ms=self.settings.hotpath.poll_timeout_ms,
-                    max_records=self.settings.hotpath.max_batch_records,
+                    timeout_ms=hotpath.poll_timeout_ms, max_records=hotpath.max_batch_records
                 )
                 if not self.assigned and consumer.assignment():
                     self.assigned = True
                     self.metrics.ready.set(1)
                     log.info("hot path ready: %s", sorted(str(tp) for tp in consumer.assignment()))
-                async with in_flight:
+                async with in_hand:
                     owned = consumer.assignment()  # revoked since the fetch: the new owner's
                     batches = {tp: records for tp, records in fetched.items() if tp in owned}
                     if batches:
-                        await self._process_batch(consumer, producer, partitions, batches)
+                        delivered = await self._send(batches, producer, partitions)
+                        offsets = [(tp, rs[0].offset, rs[-1].offset) for tp, rs in batches.items()]
+                        await in_flight.add(offsets, delivered)
+            await in_flight.drain()  # what was sent is committed before the consumer leaves
         finally:
             self.metrics.ready.set(0)
             await consumer.stop()
             await producer.stop()
 
-    async def _process_batch(
-        self,
-        consumer: AIOKafkaConsumer,
-        producer: AIOKafkaProducer,
-        partitions: dict[str, int],
-        batches: Batches,
+    async def _replay(
+        self, consumer: AIOKafkaConsumer, in_flight: InFlight[TopicPartition], failure: DeliveryFailed
     ) -> None:
-        try:
-            await self._handle(batches, producer, partitions)
-        except KafkaError as exc:
-            # Outputs not acknowledged: nothing is committed, and the batch is read again.
-            self.metrics.errors.labels(type(exc).__name__, "produce").inc()
-            log.warning("outputs not acknowledged (%s); replaying the batch", exc)
-            self._rewind(consumer, batches)
-            await asyncio.sleep(self._backoff())
-            return
-        self._failures = 0
-        await self._commit(consumer, batches)
+        """Outputs not acknowledged: nothing from that batch on is committed, and it is read again."""
+        self.metrics.errors.labels(type(failure.cause).__name__, "produce").inc()
+        log.warning("outputs not acknowledged (%s); replaying from that batch", failure)
+        rewind = await in_flight.drain()
+        owned = consumer.assignment()
+        for tp, offset in rewind.items():
+            if tp in owned:
+                consumer.seek(tp, offset)
+        self._failures += 1
+        await asyncio.sleep(float(min(30.0, 0.2 * 2 ** min(self._failures, 8))))
 
-    async def _commit(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         """Commit what was delivered, for the partitions this worker still owns.
 
         A partition revoked by a rebalance while its batch was in flight is left uncommitted: its
         new owner reads the batch again (at-least-once), which is the safe side.
         """
+        self._failures = 0
         owned = consumer.assignment()
-        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if tp in owned}
+        offsets = {tp: offset for tp, offset in offsets.items() if tp in owned}
         if not offsets:
             return
         try:
@@ -188,16 +203,6 @@ class HotPath:
         except (CommitFailedError, IllegalStateError, KafkaError) as exc:
             self.metrics.errors.labels(type(exc).__name__, "commit").inc()
             log.warning("commit failed (%s); the batch will be read again", exc)
-
-    def _rewind(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
-        owned = consumer.assignment()
-        for tp, records in batches.items():
-            if tp in owned:
-                consumer.seek(tp, records[0].offset)
-
-    def _backoff(self) -> float:
-        self._failures += 1
-        return float(min(30.0, 0.2 * 2 ** min(self._failures, 8)))
 
     async def _output_partitions(self, producer: AIOKafkaProducer) -> dict[str, int]:
         topics = {
@@ -211,20 +216,29 @@ class HotPath:
             counts[topic] = len(found)
         return counts
 
-    async def _handle(
-        self,
-        batches: Batches,
-        producer: AIOKafkaProducer,
-        partitions: dict[str, int],
-    ) -> None:
+    async def _send(
+        self, batches: Batches, producer: AIOKafkaProducer, partitions: dict[str, int]
+    ) -> Awaitable[None]:
+        """Detect, decide and send the batch's outputs; returns what completes on their acks."""
         started = time.perf_counter()
         records = [record for tp_records in batches.values() for record in tp_records]
         outputs = OutputBatches(producer, partitions)
         with cyclic_gc_paused():
             self._decide_and_route(records, outputs, started)
         self.metrics.batch_events.observe(len(records))
-        await outputs.flush()
-        self.processed += len(records)
+        try:
+            acknowledged = await outputs.send()
+        except KafkaError as exc:
+            failed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            failed.set_exception(exc)
+            return failed
+        return self._acknowledged(acknowledged, len(records), started)
+
+    async def _acknowledged(
+        self, acknowledged: list[asyncio.Future[object]], events: int, started: float
+    ) -> None:
+        await asyncio.gather(*acknowledged)
+        self.processed += events
         self.metrics.added_latency.observe(time.perf_counter() - started)
 
     def _decide_and_route(

@@ -61,6 +61,8 @@ class WorkerTopics:
             "FIREWALL_ROUTING__SINK_TOPICS": orjson.dumps(sinks).decode(),
             "FIREWALL_WEB__ENABLED": "false",
             "FIREWALL_HOTPATH__MAX_BATCH_RECORDS": "100",
+            # Every delivered batch committed at once: a kill replays only the batches in flight.
+            "FIREWALL_HOTPATH__COMMIT_INTERVAL_MS": "0",
         }
 
 
