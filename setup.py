@@ -18,11 +18,10 @@ DETECTION = Path("firewall/detection")
 COMPILED = ["backends", "engine", "findings", "payload", "prefilter", "refiners", "words"]
 
 sources = {name: DETECTION / f"{name}.py" for name in COMPILED}
-# What the build was made from, by file: the compiled modules and the C extension's source.
+# What the build was made from, by file: the compiled modules and the C extension's source,
+# read before the build and recorded only once it succeeded (mypyc stops at a type error).
 built_from = [*sources.values(), DETECTION / "_native.c"]
-(DETECTION / "_compiled.json").write_text(
-    json.dumps({path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in built_from}) + "\n"
-)
+digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in built_from}
 
 setup(
     ext_modules=[
@@ -38,3 +37,4 @@ setup(
         ),
     ]
 )
+(DETECTION / "_compiled.json").write_text(json.dumps(digests) + "\n")

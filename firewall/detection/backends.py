@@ -79,13 +79,47 @@ class Backend(Protocol):
 
 
 def build_backend(
-    name: str, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path
+    name: str,
+    specs: Sequence[ExpressionSpec],
+    cue_words: Sequence[str],
+    cache_dir: Path,
+    text_keys: str | None = None,
 ) -> Backend:
+    """``text_keys``: an expression (see :func:`text_key_expression`) whose hits are reported as
+    cue hits, with the id after the last cue word's."""
     if name == "hyperscan":
-        return HyperscanBackend(specs, cue_words, cache_dir)
+        return HyperscanBackend(specs, cue_words, cache_dir, text_keys)
     if name == "re":
-        return PythonReBackend(specs, cue_words)
+        return PythonReBackend(specs, cue_words, text_keys)
     raise ConfigError(f"detection backend {name!r} unknown (hyperscan, re)")
+
+
+def text_key_expression(terms: Sequence[str]) -> str:
+    """A key written in text, not JSON (``name=张伟``, ``passport_no: G12345678``,
+    ``<name>张伟</name>``): one of the normalised key ``terms`` in an ASCII identifier, then ``=``,
+    ``:``, ``：`` or ``>``. Whether the whole key speaks for a rule is decided as for a JSON key,
+    on the key read backwards from the separator (:func:`text_key_before`); no start tracking.
+    """
+    return f"(?:{'|'.join(_literal(term) for term in terms)}){TEXT_KEY_TAIL}"
+
+
+# After a key term: the rest of an ASCII identifier and a separator.
+TEXT_KEY_TAIL = "[A-Za-z0-9_.\\-]*(?:[ \\t]*[=:]|\uff1a|>)"
+
+
+TEXT_KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+_KEY_CHARACTERS = frozenset(TEXT_KEY_CHARACTERS)
+
+
+def text_key_before(text: str, end: int) -> tuple[int, str]:
+    """(start, key) of the text key whose separator ends at ``end``."""
+    stop = end - 1
+    while stop > 0 and text[stop - 1] in " \t":
+        stop -= 1
+    start = stop
+    while start > 0 and text[start - 1] in _KEY_CHARACTERS:
+        start -= 1
+    return start, text[start:stop]
 
 
 # --------------------------------------------------------------------------- Hyperscan
@@ -164,9 +198,19 @@ def cue_expression(word: str, track_start: bool = True) -> CueExpression:
 
 
 class HyperscanBackend:
-    def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], cache_dir: Path):
-        # ids: the expressions in order, then the cue words
+    def __init__(
+        self,
+        specs: Sequence[ExpressionSpec],
+        cue_words: Sequence[str],
+        cache_dir: Path,
+        text_keys: str | None = None,
+    ):
+        # ids: the expressions in order, then the cue words, then the text keys
         cues = [cue_expression(word) for word in cue_words]
+        if text_keys is not None:
+            # start tracking only so that the hit maps to its leaf (the key is read backwards)
+            found_by = _native.FLAG_UTF8 | _native.FLAG_CASELESS | _native.FLAG_SOM_LEFTMOST
+            cues.append(CueExpression(text_keys.encode(), found_by, Plan()))
         expressions = [scan_expression(spec) for spec in specs] + [cue.expression for cue in cues]
         flags = [expression_flags(spec) for spec in specs] + [cue.flags for cue in cues]
         self._rule_of = [spec.rule for spec in specs]
@@ -297,7 +341,9 @@ def to_python_regex(expression: str, boundary: Boundary) -> str:
 class PythonReBackend:
     """The baseline: identical rules and validators, matched with Python's ``re``."""
 
-    def __init__(self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str]):
+    def __init__(
+        self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], text_keys: str | None = None
+    ):
         self._patterns = [
             (
                 spec.rule,
@@ -309,6 +355,8 @@ class PythonReBackend:
             for spec in specs
         ]
         self._cues = [re.compile(_python_cue(word), re.IGNORECASE) for word in cue_words]
+        if text_keys is not None:
+            self._cues.append(re.compile(text_keys, re.IGNORECASE))
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
         matches: list[RawMatch] = []

@@ -23,6 +23,8 @@ import orjson
 from firewall.detection import _native
 from firewall.detection.backends import (
     SEPARATOR,
+    TEXT_KEY_CHARACTERS,
+    TEXT_KEY_TAIL,
     ExpressionSpec,
     Plan,
     _literal,
@@ -86,9 +88,12 @@ class Prefilter:
             # The term, then the rest of a JSON key and its colon: with no backslash in the
             # buffer (escaped JSON is rewritten first), a string followed by a colon is a key.
             # Its opening quote is found afterwards: matching it too made the key part twice as
-            # slow, and start-of-match tracking six times.
+            # slow, and start-of-match tracking six times. An ASCII term may also end a key
+            # written in text (name=张伟, <name>): the same literal, so the scan costs no more
+            # than with JSON keys alone (a separate expression cost ~20% of the raw rate).
             body = "[-_ .]?".join(_literal(c) for c in term)
-            expressions.append(f'{body}[^"\\\\]*"\\s*:'.encode())
+            text_key = f"|{TEXT_KEY_TAIL}" if term.isascii() else ""
+            expressions.append(f'{body}(?:[^"\\\\]*"\\s*:{text_key})'.encode())
             flags.append(_native.FLAG_UTF8 | _native.FLAG_CASELESS)
             kinds.append(("key", None))
             plans.append(Plan())
@@ -109,6 +114,7 @@ class Prefilter:
         # raw key -> verdict, or None when the verdict depends on the enclosing object's key
         self._checked_keys: dict[bytes, bool | None] = {}
         self._checked_pairs: dict[tuple[bytes, bytes | None], bool] = {}
+        self._checked_text_keys: dict[bytes, bool] = {}
 
     def check(self, payload: bytes) -> bool | list[Leaf]:
         """True: the payload needs the full path. False: it certainly has no finding. Leaves: it
@@ -139,7 +145,7 @@ class Prefilter:
             if kind == "cue":  # its leaf is checked once the scan is through
                 self._cue_starts.append(end - cast(int, data))  # the cue's start (no start tracking)
             elif kind == "key":
-                if self._key_needs_scan(buffer, end):
+                if self._key_hit_needs_scan(buffer, end):
                     return True
             elif self._rule_needs_scan(cast(PrefilterRule, data), buffer, start, end):
                 return True  # this hit may be a finding: the event needs the full path
@@ -167,6 +173,7 @@ class Prefilter:
         if len(self._checked_keys) > 50_000:
             self._checked_keys.clear()
             self._checked_pairs.clear()
+            self._checked_text_keys.clear()
         if raw_key not in self._checked_keys:
             key = raw_key.decode("utf-8", "replace")
             gated = self._key_is_gated(key, None)
@@ -189,6 +196,28 @@ class Prefilter:
             return True
         self._leaves_to_check[opening] = Leaf("$", raw_key.decode("utf-8", "replace"), value, parent)
         return False
+
+    def _key_hit_needs_scan(self, buffer: bytes, end: int) -> bool:
+        """A JSON key's hit, or a key's written in text (name=张伟: the full path finds the key
+        again and scans the value after it)."""
+        if _ends_json_key(buffer, end):
+            return self._key_needs_scan(buffer, end)
+        return self._text_key_is_gated(buffer, end)
+
+    def _text_key_is_gated(self, buffer: bytes, end: int) -> bool:
+        """Whether the key written in text before ``end`` (its separator's end) speaks for a
+        gated rule: the key the full path reads back there too (``text_key_before``)."""
+        stop = end - 3 if buffer[end - 1] == 0x9A else end - 1  # the last byte of ：(3 bytes)
+        while stop > 0 and buffer[stop - 1] in b" \t":
+            stop -= 1
+        start = stop
+        while start > 0 and buffer[start - 1] in _KEY_BYTES:
+            start -= 1
+        raw_key = buffer[start:stop]
+        verdict = self._checked_text_keys.get(raw_key)
+        if verdict is None:
+            verdict = self._checked_text_keys[raw_key] = self._key_is_gated(raw_key.decode(), None)
+        return verdict
 
     def _cue_leaves(self, buffer: bytes, payload: bytes, known_json: bool) -> bool:
         """Add the leaves holding trigger cues to those to check; False when one cannot be read
@@ -235,6 +264,18 @@ class Prefilter:
 
 
 _INTEGER = re.compile(rb"-?[0-9]+")
+_KEY_BYTES = frozenset(TEXT_KEY_CHARACTERS.encode())
+
+
+def _ends_json_key(buffer: bytes, end: int) -> bool:
+    """Whether a key hit ending at ``end`` is a JSON key's colon (a quote before it), not a key
+    written in text."""
+    if buffer[end - 1] != 0x3A:  # ':'
+        return False
+    position = end - 1
+    while position > 0 and buffer[position - 1] in b" \t\r\n":
+        position -= 1
+    return position > 0 and buffer[position - 1] == 0x22  # a quote
 
 
 def _scalar_after(buffer: bytes, colon_end: int) -> str | None:

@@ -318,6 +318,67 @@ def test_prefilter_never_clears_a_contact_text_with_findings(
         assert detector.has_candidates(payload)
 
 
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ('{"url": "https://api.example.com/u?name=张伟&from=app"}', [("CN_PERSON_NAME", "张伟")]),
+        ('{"log": "login ok realName=李娜 level=3"}', [("CN_PERSON_NAME", "李娜")]),
+        ("name: 王芳\nage: 30", [("CN_PERSON_NAME", "王芳")]),
+        ('{"xml": "<r><receiver>赵磊</receiver></r>"}', [("CN_PERSON_NAME", "赵磊")]),
+        ('{"kv": "passport_no=G12345678; hk_permit=C01234567"}',
+         [("CN_PASSPORT", "G12345678"), ("CN_HK_MACAU_PERMIT", "C01234567")]),
+        ('{"log": "contact_name=周杰 wechat=zhoujie_88"}',
+         [("CN_PERSON_NAME", "周杰"), ("WECHAT_ID", "zhoujie_88")]),  # not contact_name itself
+        ('{"msg": "shop_name=王府井店 merchant_name=张记烧烤"}', []),  # key excludes, as in JSON
+        ('{"log": "mac=2d-ab-d3-67-ce-77 sku=100220754279"}', [("MAC", "2d-ab-d3-67-ce-77")]),
+    ],
+)
+def test_keys_written_in_text_give_context_as_json_keys_do(
+    detector: Detector, payload: str, expected: list[tuple[str, str]]
+) -> None:
+    """key=value in query strings and logs, key: value, <key>value</key>: a key counts for the
+    value right after it only (sku=100220754279 is not the MAC's)."""
+    assert found_texts(detector, payload.encode()) == expected
+
+
+def test_prefilter_sends_keys_written_in_text_to_the_full_path_only_when_they_gate_a_rule(
+    detector: Detector,
+) -> None:
+    assert detector.has_candidates('{"url": "https://x.com/u?name=张伟"}'.encode())
+    assert detector.has_candidates("<user><receiver>赵磊</receiver></user>".encode())
+    assert not detector.has_candidates('{"u": "https://x.com/?filename=报告.pdf&hostname=web01"}'.encode())
+    assert not detector.has_candidates('{"msg": "shop_name=王府井店"}'.encode())
+
+
+_TEXT_KEYS = st.sampled_from(
+    ["name", "realName", "user_name", "shop_name", "filename", "passport_no", "qq", "mac", "lat",
+     "contact", "receiver", "wechat", "card_no", "status"]
+)
+_TEXT_VALUES = st.sampled_from(
+    ["张伟", "欧阳娜娜", "G12345678", "12345678", "2d-ab-d3-67-ce-77", "31.230416", "zhoujie_88",
+     "6222021234567890128", "ok", "王府井店"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(_TEXT_KEYS, st.sampled_from(["=", ": ", ":", "：", " = "]), _TEXT_VALUES),
+                   min_size=1, max_size=3),
+    joiner=st.sampled_from(["&", " ", "\n", "; "]),
+    shape=st.sampled_from(["text", "json", "xml"]),
+)
+def test_prefilter_never_clears_keys_written_in_text_with_findings(
+    detector: Detector, pairs: list[tuple[str, str, str]], joiner: str, shape: str
+) -> None:
+    if shape == "xml":
+        text = "".join(f"<{key}>{value}</{key}>" for key, _, value in pairs)
+    else:
+        text = joiner.join(f"{key}{separator}{value}" for key, separator, value in pairs)
+    payload = json.dumps({"msg": text}, ensure_ascii=False).encode() if shape == "json" else text.encode()
+    if detector.scan_payloads([payload])[0]:
+        assert detector.has_candidates(payload)
+
+
 def test_prefilter_sees_numbers_written_with_an_exponent(detector: Detector) -> None:
     payload = b'{"n": 1.3812345678e10}'
     assert detector.scan_payloads([payload])[0]  # the full scan does find a CN_MOBILE
