@@ -103,8 +103,9 @@ def text_key_expression(terms: Sequence[str]) -> str:
     return f"(?:{'|'.join(_literal(term) for term in terms)}){TEXT_KEY_TAIL}"
 
 
-# After a key term: the rest of an ASCII identifier and a separator.
-TEXT_KEY_TAIL = "[A-Za-z0-9_.\\-]*(?:[ \\t]*[=:]|\uff1a|>)"
+# After a key term: the rest of an ASCII identifier, a closing quote if the key is quoted (JSON in
+# text that could not be walked, "name": "张伟" in a log line), and a separator.
+TEXT_KEY_TAIL = "[A-Za-z0-9_.\\-]*\"?(?:[ \\t]*[=:]|\uff1a|>)"
 
 
 TEXT_KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
@@ -115,6 +116,8 @@ def text_key_before(text: str, end: int) -> tuple[int, str]:
     """(start, key) of the text key whose separator ends at ``end``."""
     stop = end - 1
     while stop > 0 and text[stop - 1] in " \t":
+        stop -= 1
+    if stop > 0 and text[stop - 1] == '"':
         stop -= 1
     start = stop
     while start > 0 and text[start - 1] in _KEY_CHARACTERS:

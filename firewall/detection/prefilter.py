@@ -210,6 +210,8 @@ class Prefilter:
         stop = end - 3 if buffer[end - 1] == 0x9A else end - 1  # the last byte of ：(3 bytes)
         while stop > 0 and buffer[stop - 1] in b" \t":
             stop -= 1
+        if stop > 0 and buffer[stop - 1] == 0x22:  # a quoted key's closing quote
+            stop -= 1
         start = stop
         while start > 0 and buffer[start - 1] in _KEY_BYTES:
             start -= 1

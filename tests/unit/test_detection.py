@@ -331,6 +331,9 @@ def test_prefilter_never_clears_a_contact_text_with_findings(
          [("CN_PERSON_NAME", "周杰"), ("WECHAT_ID", "zhoujie_88")]),  # not contact_name itself
         ('{"msg": "shop_name=王府井店 merchant_name=张记烧烤"}', []),  # key excludes, as in JSON
         ('{"log": "mac=2d-ab-d3-67-ce-77 sku=100220754279"}', [("MAC", "2d-ab-d3-67-ce-77")]),
+        # JSON in a string that holds an escape is not walked: its quoted keys count as text keys
+        (r'{"ext": "{\"name\": \"张伟\", \"note\": \"他说\\\"好\\\"\"}"}', [("CN_PERSON_NAME", "张伟")]),
+        ('2024-05-01 INFO payload={"receiver": "赵磊"}', [("CN_PERSON_NAME", "赵磊")]),
     ],
 )
 def test_keys_written_in_text_give_context_as_json_keys_do(
@@ -365,16 +368,20 @@ _TEXT_VALUES = st.sampled_from(
     pairs=st.lists(st.tuples(_TEXT_KEYS, st.sampled_from(["=", ": ", ":", "：", " = "]), _TEXT_VALUES),
                    min_size=1, max_size=3),
     joiner=st.sampled_from(["&", " ", "\n", "; "]),
-    shape=st.sampled_from(["text", "json", "xml"]),
+    shape=st.sampled_from(["text", "json", "xml", "quoted"]),
 )
 def test_prefilter_never_clears_keys_written_in_text_with_findings(
     detector: Detector, pairs: list[tuple[str, str, str]], joiner: str, shape: str
 ) -> None:
     if shape == "xml":
         text = "".join(f"<{key}>{value}</{key}>" for key, _, value in pairs)
+    elif shape == "quoted":  # JSON-like text with an escape, which is never walked as JSON
+        members = ", ".join(f'"{key}"{separator}"{value}"' for key, separator, value in pairs)
+        text = "{" + members + ', "x": "\\""}'
     else:
         text = joiner.join(f"{key}{separator}{value}" for key, separator, value in pairs)
-    payload = json.dumps({"msg": text}, ensure_ascii=False).encode() if shape == "json" else text.encode()
+    wrapped = shape in ("json", "quoted")
+    payload = json.dumps({"msg": text}, ensure_ascii=False).encode() if wrapped else text.encode()
     if detector.scan_payloads([payload])[0]:
         assert detector.has_candidates(payload)
 
