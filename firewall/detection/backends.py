@@ -98,7 +98,7 @@ def text_key_expression(terms: Sequence[str]) -> str:
     """A key written in text, not JSON (``name=张伟``, ``passport_no: G12345678``,
     ``<name>张伟</name>``): one of the normalised key ``terms`` in an ASCII identifier, then ``=``,
     ``:``, ``：`` or ``>``. Whether the whole key speaks for a rule is decided as for a JSON key,
-    on the key read backwards from the separator (:func:`text_key_before`); no start tracking.
+    on the key read backwards from the separator (:func:`text_key_before`).
     """
     return f"(?:{'|'.join(_literal(term) for term in terms)}){TEXT_KEY_TAIL}"
 
