@@ -75,10 +75,8 @@ class InFlight(Generic[Partition]):
         next_offsets = {partition: last + 1 for partition, _, last in offsets}
         settled = asyncio.ensure_future(self._settle(previous, delivered, next_offsets))
         self._sent.append(_Sent({partition: first for partition, first, _ in offsets}, settled))
-        self._forget_committed()
-        while len(self._sent) >= self._limit and self.failed() is None:
+        while self.failed() is None and len(self._sent) >= self._limit:  # failed() forgets the committed
             await asyncio.wait([self._sent[0].settled])
-            self._forget_committed()
 
     def _forget_committed(self) -> None:
         while self._sent and self._sent[0].settled.done():
