@@ -1,7 +1,9 @@
 """Redaction: rewrite exactly the spans that were found, keep the JSON valid and its shape intact.
 
 Operators are pure functions of the matched text. Spans in one leaf are rewritten right to left so
-that earlier offsets stay valid; a redacted number becomes a string (its digits are gone).
+that earlier offsets stay valid; a redacted number becomes a string (its digits are gone). An array
+of numbers is one leaf to detection (payload.is_number_array): each of its numbers that a finding
+covers is rewritten on its own, so the array stays an array of the same length.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from typing import Any
 import orjson
 
 from firewall.detection.findings import Finding
-from firewall.detection.payload import PayloadKind, member
+from firewall.detection.payload import (
+    NUMBER_ARRAY_SEPARATOR,
+    PayloadKind,
+    holds_json_object,
+    is_number_array,
+    member,
+)
 from firewall.policy.model import Operator, OperatorSpec, RedactionPolicy
 
 
@@ -41,16 +49,28 @@ OPERATORS: dict[Operator, Callable[[str, OperatorSpec, str], str]] = {
 
 
 def redact_text(text: str, findings: Sequence[Finding], policy: RedactionPolicy) -> str:
-    """Replace every finding's span in one leaf's text (right to left; overlaps never occur)."""
+    """Replace every finding's span in one leaf's text (right to left; overlaps never occur).
+
+    In a JSON object written as text (payload.holds_json_object), a value found outside its
+    strings (a number, numbers of an array) is rewritten whole as a string, so that the text
+    stays JSON.
+    """
+    embedded = bool(findings) and holds_json_object(text)
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
         spec = policy.operator_for(finding.entity)
-        original = text[finding.start : finding.end]
-        text = (
-            text[: finding.start]
-            + OPERATORS[spec.operator](original, spec, finding.entity)
-            + (text[finding.end :])
-        )
+        start, end = finding.start, finding.end
+        quoted = embedded and text.count('"', 0, start) % 2 == 0  # outside the inner strings
+        if quoted:
+            while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
+                start -= 1
+            while end < len(text) and text[end] in _NUMBER_CHARACTERS:
+                end += 1
+        rewritten = OPERATORS[spec.operator](text[start:end], spec, finding.entity)
+        text = text[:start] + (f'"{rewritten}"' if quoted else rewritten) + text[end:]
     return text
+
+
+_NUMBER_CHARACTERS = frozenset("-+.0123456789eE")
 
 
 def redact_document(document: Any, findings: Sequence[Finding], policy: RedactionPolicy) -> Any:
@@ -79,6 +99,8 @@ def _rewrite(
             for k, v in value.items()
         }
     if isinstance(value, list):
+        if path in by_path and is_number_array(value):
+            return _redact_number_array(value, by_path[path], policy)
         return [
             _rewrite(v, child, by_path, wanted, policy) if (child := f"{path}[{i}]") in wanted else v
             for i, v in enumerate(value)
@@ -87,6 +109,27 @@ def _rewrite(
     if not findings or isinstance(value, bool) or value is None:
         return value
     return redact_text(value if isinstance(value, str) else repr(value), findings, policy)
+
+
+def _redact_number_array(
+    numbers: list[Any], findings: Sequence[Finding], policy: RedactionPolicy
+) -> list[Any]:
+    """Each number a finding covers rewritten as the part of that finding over its text (the leaf's
+    text is the numbers' reprs joined by NUMBER_ARRAY_SEPARATOR); the others left as they are."""
+    rewritten: list[Any] = []
+    start = 0
+    for number in numbers:
+        text = repr(number)
+        end = start + len(text)
+        covering = [
+            Finding(f.entity, f.rule_id, f.path, max(f.start, start) - start, min(f.end, end) - start,
+                    f.confidence, f.sensitive)
+            for f in findings
+            if f.start < end and f.end > start
+        ]
+        rewritten.append(redact_text(text, covering, policy) if covering else number)
+        start = end + len(NUMBER_ARRAY_SEPARATOR)
+    return rewritten
 
 
 def redact_payload(

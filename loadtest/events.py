@@ -56,7 +56,7 @@ class LabelledEvent:
 class Tagged:
     """A leaf under construction: its final value and the PI spans inside its text."""
 
-    value: str | int | float
+    value: str | int | float | list[float]
     spans: list[tuple[str, int, int]]
 
 
@@ -69,6 +69,16 @@ def path_child(parent: str, key: str | int) -> str:
     return parent + "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
 
 
+def number_array(numbers: list[float], entity: str) -> Tagged:
+    """An array of numbers that is one value; the walk reads it as its numbers joined by ", "."""
+    return Tagged(numbers, [(entity, 0, len(leaf_text(numbers)))])
+
+
+def leaf_text(value: str | int | float | list[float]) -> str:
+    """A Tagged value's text as the walk reads it."""
+    return ", ".join(map(repr, value)) if isinstance(value, list) else str(value)
+
+
 def collect_truth(node: Any, path: str, out: list[TruthSpan]) -> Any:
     """Replace every `Tagged` leaf under `node` by its value and record its spans.
 
@@ -76,7 +86,7 @@ def collect_truth(node: Any, path: str, out: list[TruthSpan]) -> Any:
     """
     kind = type(node)
     if kind is Tagged:
-        text = str(node.value)
+        text = leaf_text(node.value)
         out.extend(TruthSpan(e, path, s, t, text[s:t]) for e, s, t in node.spans)
         return node.value
     if kind is dict:
@@ -264,8 +274,12 @@ class EventFactory:
 
     def _geo(self, obj: dict[str, Any]) -> None:
         lat, lng = self.pick(self.geo)
-        if self.rng.random() < 0.4:
+        shape = self.rng.random()
+        if shape < 0.4:
             obj[self.key("geo")] = self.leaf("GEO_COORD")
+            return
+        if shape < 0.55:  # GeoJSON's [lng, lat], numbers
+            obj[self.key("geo")] = number_array([float(lng), float(lat)], "GEO_COORD")
             return
         lat_key, lng_key = self.pick(LAT_LNG_KEYS)
         as_float = self._numbers or self.rng.random() < 0.5
@@ -430,7 +444,10 @@ class EventFactory:
             payment["etc"] = {self.key("plate"): self.leaf("CN_LICENSE_PLATE"),
                               self.key("vin"): self.leaf("VIN")}
         if rng.random() < 0.05:
-            payment["liveness"] = {self.key("biometric"): self.leaf("BIOMETRIC"), "score": 0.97}
+            template = self.leaf("BIOMETRIC")
+            if str(template.value).startswith("["):  # a feature vector: sent as a JSON array here
+                template = number_array(orjson.loads(str(template.value)), "BIOMETRIC")
+            payment["liveness"] = {self.key("biometric"): template, "score": 0.97}
         if rng.random() < 0.3:
             payment[self.key("remark")] = self.text(REMARK_PI)
         return payment

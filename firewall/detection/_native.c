@@ -684,7 +684,9 @@ static PyTypeObject ScannerType = {
  * Every string and number of a decoded JSON value as leaf_type(path, key, text, parent, 0), depth
  * first in document order: the JSONPath (.key when the key is an identifier, ['key'] otherwise,
  * [index] for array items), the key naming it (array items take their array's), its text (numbers
- * as repr), and the key of the object holding it. Booleans and nulls are not leaves. lossy: a
+ * as repr), and the key of the object holding it. An array of two or more numbers and nothing else
+ * is one leaf at the array's path, its numbers' reprs joined by ", ": a coordinate pair or a
+ * feature vector is one value, not numbers apart. Booleans and nulls are not leaves. lossy: a
  * float beyond +-1e16 (orjson reads integers beyond 64 bits as floats). None: nested deeper than
  * max_depth. payload.py documents the contract; its tests hold this to it. */
 
@@ -696,7 +698,8 @@ typedef struct {
     int too_deep;
 } Walk;
 
-static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE, *DOT, *OPEN_MEMBER, *CLOSE_MEMBER, *ZERO;
+static PyObject *BACKSLASH, *BACKSLASH2, *QUOTE, *ESCAPED_QUOTE, *DOT, *OPEN_MEMBER, *CLOSE_MEMBER, *ZERO,
+    *ITEM_SEPARATOR;
 
 static int add_leaf(Walk *walk, PyObject *path, PyObject *key, PyObject *text, PyObject *parent) {
     /* what tuple.__new__(leaf_type, ...) does, without the named tuple's Python-level __new__ */
@@ -775,6 +778,50 @@ static PyObject *item_path(PyObject *path, Py_ssize_t index) {
     return result;
 }
 
+/* A number's text: its repr; a float beyond +-1e16 marks the walk lossy */
+static PyObject *number_text(Walk *walk, PyObject *number) {
+    if (Py_TYPE(number) == &PyFloat_Type) {
+        double value = PyFloat_AS_DOUBLE(number);
+        walk->lossy |= !(value > -1e16 && value < 1e16);
+    }
+    return PyObject_Repr(number);
+}
+
+/* Two or more items, every one an int or a float (not a bool) */
+static int is_number_array(PyObject *list) {
+    Py_ssize_t size = PyList_GET_SIZE(list);
+    if (size < 2) {
+        return 0;
+    }
+    for (Py_ssize_t index = 0; index < size; index++) {
+        PyTypeObject *type = Py_TYPE(PyList_GET_ITEM(list, index));
+        if (type != &PyLong_Type && type != &PyFloat_Type) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The numbers' texts joined by ", " */
+static PyObject *number_array_text(Walk *walk, PyObject *list) {
+    Py_ssize_t size = PyList_GET_SIZE(list);
+    PyObject *texts = PyList_New(size);
+    if (texts == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t index = 0; index < size; index++) {
+        PyObject *text = number_text(walk, PyList_GET_ITEM(list, index));
+        if (text == NULL) {
+            Py_DECREF(texts);
+            return NULL;
+        }
+        PyList_SET_ITEM(texts, index, text);
+    }
+    PyObject *joined = PyUnicode_Join(ITEM_SEPARATOR, texts);
+    Py_DECREF(texts);
+    return joined;
+}
+
 static int walk_value(Walk *walk, PyObject *path, PyObject *key, PyObject *parent, PyObject *value,
                       int depth) {
     PyTypeObject *type = Py_TYPE(value);
@@ -782,11 +829,7 @@ static int walk_value(Walk *walk, PyObject *path, PyObject *key, PyObject *paren
         return add_leaf(walk, path, key, value, parent);
     }
     if (type == &PyLong_Type || type == &PyFloat_Type) {
-        if (type == &PyFloat_Type) {
-            double number = PyFloat_AS_DOUBLE(value);
-            walk->lossy |= !(number > -1e16 && number < 1e16);
-        }
-        PyObject *text = PyObject_Repr(value);
+        PyObject *text = number_text(walk, value);
         if (text == NULL) {
             return -1;
         }
@@ -824,6 +867,12 @@ static int walk_value(Walk *walk, PyObject *path, PyObject *key, PyObject *paren
         if (depth >= walk->max_depth) {
             walk->too_deep = 1;
             return -1;
+        }
+        if (is_number_array(value)) {
+            PyObject *text = number_array_text(walk, value);
+            int failed = text == NULL || add_leaf(walk, path, key, text, parent) < 0;
+            Py_XDECREF(text);
+            return failed ? -1 : 0;
         }
         for (Py_ssize_t index = 0; index < PyList_GET_SIZE(value); index++) {
             PyObject *item = Py_NewRef(PyList_GET_ITEM(value, index));
@@ -956,7 +1005,8 @@ PyMODINIT_FUNC PyInit__native(void) {
     OPEN_MEMBER = PyUnicode_InternFromString("['");
     CLOSE_MEMBER = PyUnicode_InternFromString("']");
     ZERO = PyLong_FromLong(0);
-    if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
+    ITEM_SEPARATOR = PyUnicode_InternFromString(", ");
+    if (ITEM_SEPARATOR == NULL || BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
         OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL || ZERO == NULL) {
         return NULL;
     }

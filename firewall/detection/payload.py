@@ -3,7 +3,9 @@
 JSON written into a string (an event's ``ext`` field holding serialised JSON) is walked too, its
 leaves kept at the string's path with their offsets into it.
 
-Numbers are scanned as their decimal text; booleans and nulls carry no PI. A payload that is not JSON
+Numbers are scanned as their decimal text, and an array of two or more numbers as one leaf (its
+numbers joined by ", "): a coordinate pair ``[116.397, 39.908]`` or a face feature vector is one
+value. Booleans and nulls carry no PI. A payload that is not JSON
 is one raw-text leaf at ``$``; bytes that are not UTF-8 text are reported as binary so that policy can
 quarantine them (fail closed: a scanner cannot vouch for bytes it cannot read).
 """
@@ -115,22 +117,31 @@ def unfold_embedded(leaves: list[Leaf]) -> list[Leaf]:
 
 
 _MAY_OPEN_OBJECT = frozenset("{ \t\r\n")
-_EMBEDDED_TOKEN = re.compile(
-    r'\s*(?:"([^"\\]*)"|(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|(true|false|null)|([{}\[\],:]))'
-)
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_EMBEDDED_TOKEN = re.compile(rf'\s*(?:"([^"\\]*)"|({_NUMBER})|(true|false|null)|([{{}}\[\],:]))')
+# an array of two or more numbers, one leaf as the walk makes it: here its text between the brackets
+_EMBEDDED_NUMBER_ARRAY = re.compile(rf"\[\s*({_NUMBER}(?:\s*,\s*{_NUMBER})+)\s*\]")
+
+
+def holds_json_object(text: str) -> bool:
+    """Whether a string leaf is a JSON object written as text, without escapes: the strings
+    whose values unfold_embedded walks (and redaction rewrites as JSON)."""
+    # Objects only: an array written as text is more often one value (a feature vector) than a
+    # list of records, and is scanned as the text it is.
+    stripped = text.strip()
+    if len(stripped) < 2 or stripped[0] != "{" or stripped[-1] != "}" or "\\" in text:
+        return False
+    try:
+        orjson.loads(text)  # JSON at all: the tokenizer trusts its grammar
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
     """The leaves of the JSON written in a string leaf, or None (see unfold_embedded)."""
     text = leaf.text
-    # Objects only: an array written as text is more often one value (a feature vector) than a
-    # list of records, and is scanned as the text it is.
-    stripped = text.strip()
-    if len(stripped) < 2 or stripped[0] != "{" or stripped[-1] != "}" or "\\" in text:
-        return None
-    try:
-        orjson.loads(text)  # JSON at all: the tokenizer below trusts its grammar
-    except orjson.JSONDecodeError:
+    if not holds_json_object(text):
         return None
     # Containers open: (is an object, the key naming the container, the key of its parent). A
     # value inside one, scalar or container, is named and held as the walk does it: in an object
@@ -143,7 +154,12 @@ def _embedded_leaves(leaf: Leaf) -> list[Leaf] | None:
     while (token := _EMBEDDED_TOKEN.match(text, position)) is not None and token.end() > position:
         position = token.end()
         string, number, punctuation = token[1], token[2], token[4]
-        if punctuation in ("{", "["):
+        if punctuation == "[" and stack and (numbers := _EMBEDDED_NUMBER_ARRAY.match(text, token.start(4))):
+            key, holder = _named(stack[-1], member)
+            inner.append(Leaf(leaf.path, key, numbers[1], holder, leaf.offset + numbers.start(1)))
+            position = numbers.end()
+            expecting_key = False
+        elif punctuation in ("{", "["):
             # the top level is named by the outer leaf's key and held by its parent
             key, holder = _named(stack[-1], member) if stack else (leaf.key, leaf.parent)
             stack.append((punctuation == "{", key, holder))
@@ -191,6 +207,19 @@ def _walk(document: Any) -> tuple[list[Leaf], bool]:
     if walked is None:
         raise _TooDeep
     return walked
+
+
+NUMBER_ARRAY_SEPARATOR = ", "
+
+
+def is_number_array(value: Any) -> bool:
+    """Whether the walk reads ``value`` as one leaf: a list of two or more ints or floats (booleans
+    are not numbers here), its items' reprs joined by NUMBER_ARRAY_SEPARATOR (_native.walk)."""
+    return (
+        type(value) is list
+        and len(value) >= 2
+        and all(type(item) is int or type(item) is float for item in value)
+    )
 
 
 def member(key: str) -> str:

@@ -58,17 +58,22 @@ class Prefilter:
         cache_dir: Path,
     ):
         # Always a full scan: a number with an exponent (1.3812345678e10 is scanned as the digits
-        # it decodes to), and the characters the full path folds to ASCII before scanning
-        # (full-width digits, as code point ranges). A backslash is checked before the scan.
+        # it decodes to); an array of numbers written with other whitespace than "," or ", "
+        # between them (pretty-printed: the walk joins an array of numbers with ", ", and the
+        # rules that span numbers take an optional space after the comma, so those two forms
+        # match as the joined text does); and the characters the full path folds to ASCII before
+        # scanning (full-width digits, as code point ranges). A backslash is checked before the
+        # scan.
         expressions: list[bytes] = [
             rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]",
+            rb"\[\s*-?[0-9][0-9.]*(?:\s+,XXX|,[\t\r\n]|, \s)\s*-?[0-9]",
             ("[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in folded_ranges) + "]").encode(),
         ]
-        kinds: list[tuple[str, object]] = [("stop", None), ("stop", None)]
-        flags = [_native.FLAG_UTF8 | _native.FLAG_SINGLEMATCH] * 2
+        kinds: list[tuple[str, object]] = [("stop", None)] * 3
+        flags = [_native.FLAG_UTF8 | _native.FLAG_SINGLEMATCH] * 3
         # What C does with each match before this class sees it: stops end the scan, rule
         # matches are trimmed, their starts recovered and certain checksum failures dropped.
-        plans = [Plan(stop=True), Plan(stop=True)]
+        plans = [Plan(stop=True)] * 3
         recovered: dict[int, ExpressionSpec] = {}
         for rule in rules:
             spec = rule.spec
@@ -98,7 +103,7 @@ class Prefilter:
             kinds.append(("key", None))
             plans.append(Plan())
         owners = (
-            ["(exponent check)", "(folded characters)"]
+            ["(exponent check)", "(number array)", "(folded characters)"]
             + [r.spec.rule_id for r in rules]
             + ["cue"] * len(cue_words)
             + ["key"] * len(key_terms)

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
+from firewall.detection.payload import NUMBER_ARRAY_SEPARATOR, is_number_array
+
 
 class FindingRow(TypedDict):
     """One finding in the scan contract's shape."""
@@ -62,6 +64,8 @@ def _walk(value: Any, path: str, key: str | None) -> Iterator[TextLeaf]:
     if isinstance(value, dict):
         for member_key, member in value.items():
             yield from _walk(member, child_path(path, member_key), member_key)
+    elif is_number_array(value):  # one leaf to our engine (a coordinate pair): to peers too
+        yield TextLeaf(path, key, NUMBER_ARRAY_SEPARATOR.join(map(repr, value)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _walk(item, child_path(path, index), key)

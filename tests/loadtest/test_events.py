@@ -31,6 +31,9 @@ def leaf_text(event: LabelledEvent, path: str) -> str:
     node: Any = json.loads(event.payload)
     for step in canonical_path(path):
         node = node[step]
+    if isinstance(node, list):  # an array of numbers: one leaf, its numbers joined by ", "
+        assert node and all(type(item) in (int, float) for item in node), path
+        return ", ".join(map(repr, node))
     assert isinstance(node, str | int | float) and not isinstance(node, bool), path
     return node if isinstance(node, str) else repr(node)
 

@@ -386,6 +386,61 @@ def test_prefilter_never_clears_keys_written_in_text_with_findings(
         assert detector.has_candidates(payload)
 
 
+_FACE = [-0.9216, -0.6003, -0.3186, 0.6883, 0.6056, -0.9849, -0.4308, 0.9635, 0.8475, 0.7309]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"geometry": {"type": "Point", "coordinates": [116.397128, 39.916527]}},
+         [("GEO_COORD", "116.397128, 39.916527")]),
+        ({"trajectory": [[121.4737, 31.2304], [121.4801, 31.2355]]},
+         [("GEO_COORD", "121.4737, 31.2304"), ("GEO_COORD", "121.4801, 31.2355")]),
+        ({"pos": [116.397128, 39.916527, 45.2]}, [("GEO_COORD", "116.397128, 39.916527")]),
+        ({"faceFeature": _FACE}, [("BIOMETRIC", ", ".join(map(repr, _FACE)))]),
+        ({"声纹": _FACE[:8]}, [("BIOMETRIC", ", ".join(map(repr, _FACE[:8])))]),
+        ({"phones": [13812345678, 13912345678]},
+         [("CN_MOBILE", "13812345678"), ("CN_MOBILE", "13912345678")]),
+        # no location or biometric key: a vector of scores, a box, amounts, counts
+        ({"scores": _FACE}, []),
+        ({"bbox": [0.1, 0.2, 0.3, 0.4]}, []),
+        ({"amounts": [120.5, 39.9]}, []),
+        ({"face_count": [1, 2, 3, 4, 5, 6, 7, 8, 9]}, []),
+    ],
+)
+def test_an_array_of_numbers_is_read_as_one_value(
+    detector: Detector, document: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
+    """[lng, lat] in GeoJSON and a face feature vector are values, not numbers apart."""
+    for written in (json.dumps(document), json.dumps(document, separators=(",", ":")),
+                    json.dumps(document, indent=2)):
+        assert found_texts(detector, written.encode()) == expected
+
+
+_NUMBER_ARRAYS = st.one_of(
+    st.sampled_from([[116.397128, 39.916527], [-73.9857, 40.7484], [13812345678, 7], _FACE,
+                     [110105194912310021, 1], [31.2304, 121.4737, 12.5]]),
+    st.lists(st.floats(-200, 200, allow_nan=False).map(lambda x: round(x, 6)), min_size=2, max_size=9),
+    st.lists(st.integers(0, 10**18), min_size=2, max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    fields=st.dictionaries(st.sampled_from(["coordinates", "location", "faceFeature", "ids", "v", "声纹"]),
+                           _NUMBER_ARRAYS, min_size=1, max_size=3),
+    separators=st.sampled_from([(", ", ": "), (",", ":"), (" , ", ":"), (",\n", ":")]),
+    indent=st.sampled_from([None, 2]),
+)
+def test_prefilter_never_clears_an_array_of_numbers_with_findings(
+    detector: Detector, fields: dict[str, list[float]], separators: tuple[str, str], indent: int | None
+) -> None:
+    """The walk joins an array's numbers with ", " whatever the bytes hold between them."""
+    payload = json.dumps(fields, separators=separators, indent=indent).encode()
+    if detector.scan_payloads([payload])[0]:
+        assert detector.has_candidates(payload)
+
+
 def test_prefilter_sees_numbers_written_with_an_exponent(detector: Detector) -> None:
     payload = b'{"n": 1.3812345678e10}'
     assert detector.scan_payloads([payload])[0]  # the full scan does find a CN_MOBILE

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
-from firewall.detection.payload import MAX_DEPTH, fold_fullwidth, member, walk
+from firewall.detection.payload import MAX_DEPTH, fold_fullwidth, is_number_array, member, walk
 
 
 def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
@@ -29,6 +29,12 @@ def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
         (b'{"phones": ["1", "2"]}',
          [("$.phones[0]", "phones", "1"), ("$.phones[1]", "phones", "2")]),
         (b'["x", ["y"]]', [("$[0]", None, "x"), ("$[1][0]", None, "y")]),
+        # an array of two or more numbers is one value (a coordinate pair, a feature vector)
+        (b'{"loc": [116.397128,39.916527]}', [("$.loc", "loc", "116.397128, 39.916527")]),
+        (b'{"v": [[1, 2.5], [3, -4]]}', [("$.v[0]", "v", "1, 2.5"), ("$.v[1]", "v", "3, -4")]),
+        (b'{"one": [7], "mixed": [1, "2"], "flags": [1, true]}',
+         [("$.one[0]", "one", "7"), ("$.mixed[0]", "mixed", "1"), ("$.mixed[1]", "mixed", "2"),
+          ("$.flags[0]", "flags", "1")]),
         (b'"just a string"', [("$", None, "just a string")]),
     ],
 )
@@ -150,8 +156,11 @@ def _resolve(document: Any, path: str) -> Any:
 
 
 def _scalars(value: Any) -> list[Any]:
+    """The values the walk makes leaves of: strings, numbers, and arrays of two or more numbers."""
     if isinstance(value, dict):
         return [s for child in value.values() for s in _scalars(child)]
+    if is_number_array(value):
+        return [value]
     if isinstance(value, list):
         return [s for child in value for s in _scalars(child)]
     if isinstance(value, bool) or value is None:
@@ -182,6 +191,10 @@ def test_every_scalar_is_one_leaf_whose_path_resolves_to_it(
         value = _resolve(document, leaf.path)
         if isinstance(value, str):
             assert leaf.text == value
+        elif isinstance(value, list):  # an array of numbers: one leaf, the numbers joined
+            texts = leaf.text.split(", ")
+            numbers = [int(t) if type(v) is int else float(t) for t, v in zip(texts, value, strict=True)]
+            assert numbers == value
         elif isinstance(value, int):
             assert leaf.text == str(value)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -208,3 +209,80 @@ def test_json_written_into_a_string_is_redacted_in_place_and_stays_json(
     assert rewritten["sku"] == "A-1" and redacted["n"] == 1
     assert "李娜" not in redacted["ext"] and "13812345678" not in redacted["ext"]
     assert rewritten["receiver"]["tel"] == "138****5678"
+
+
+def test_an_array_of_numbers_is_redacted_number_by_number_and_stays_an_array(
+    detector: Detector, policy: Policy
+) -> None:
+    """The walk reads [lng, lat] as one leaf "116.397128, 39.916527"; redaction rewrites the
+    numbers a finding covers and leaves the array an array of the same length."""
+    payload = b'{"geometry": {"coordinates": [116.397128, 39.916527, 45]}, "phones": [13812345678, 7]}'
+    scanned = detector.scan_parsed([payload])[0]
+    assert {(f.entity, f.path) for f in scanned.findings} == {
+        ("GEO_COORD", "$.geometry.coordinates"), ("CN_MOBILE", "$.phones")}
+    redacted = json.loads(redact_payload(scanned.kind, scanned.document, scanned.findings, policy.redaction))
+    assert redacted == {"geometry": {"coordinates": ["<GEO_COORD>", "<GEO_COORD>", 45]},
+                        "phones": ["138****5678", 7]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    numbers=st.lists(st.integers(-(10**12), 10**12) | st.floats(-1e6, 1e6, allow_nan=False),
+                     min_size=2, max_size=8),
+    data=st.data(),
+)
+def test_findings_over_an_array_of_numbers_rewrite_exactly_the_numbers_they_touch(
+    numbers: list[int | float], data: st.DataObject
+) -> None:
+    [leaf] = parse_payload(json.dumps({"v": numbers}).encode()).leaves
+    start = data.draw(st.integers(0, len(leaf.text) - 1))
+    end = data.draw(st.integers(start + 1, len(leaf.text)))
+    out = redact_document({"v": numbers}, [_finding(start, end, path="$.v")], _policy(Operator.MASK))["v"]
+    # each number's text masked where the finding covers it (the ", " between them is no number's)
+    expected: list[int | float | str] = []
+    at = 0
+    for number, text in zip(numbers, leaf.text.split(", "), strict=True):
+        masked = "".join("*" if start <= at + i < end else c for i, c in enumerate(text))
+        expected.append(number if masked == text else masked)
+        at += len(text) + 2
+    assert out == expected
+
+
+def test_numbers_in_json_written_into_a_string_are_redacted_in_place_as_strings(
+    detector: Detector, policy: Policy
+) -> None:
+    """Rewritten in place, a number found in JSON written as text becomes a string, as a number
+    in the document does; the text stays JSON."""
+    inner = '{"tel":13812345678,"loc":[116.397128, 39.916527],"n":[1,2],"note":"ok 13912345678"}'
+    payload = json.dumps({"ext": inner}).encode()
+    scanned = detector.scan_parsed([payload])[0]
+    assert [f.entity for f in scanned.findings] == ["CN_MOBILE", "GEO_COORD", "CN_MOBILE"]
+    redacted = json.loads(redact_payload(scanned.kind, scanned.document, scanned.findings, policy.redaction))
+    assert json.loads(redacted["ext"]) == {
+        "tel": "138****5678", "loc": ["<GEO_COORD>"], "n": [1, 2], "note": "ok 139****5678"}
+
+
+_INNER_VALUES = st.recursive(
+    st.sampled_from([13812345678, 6222021234567890128, 7, "13912345678", "张伟", "ok", 39.916527])
+    | st.lists(st.sampled_from([116.397128, 39.916527, 13812345678, 3]), min_size=2, max_size=3),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["tel", "name", "loc", "n"]), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(inner=st.dictionaries(st.sampled_from(["tel", "name", "coordinates", "card", "x"]), _INNER_VALUES,
+                             min_size=1, max_size=4),
+       compact=st.booleans())
+def test_json_written_into_a_string_stays_json_when_redacted(
+    detector: Detector, policy: Policy, inner: dict[str, Any], compact: bool
+) -> None:
+    written = json.dumps(inner, ensure_ascii=False, separators=(",", ":") if compact else None)
+    payload = json.dumps({"ext": written}, ensure_ascii=False).encode()
+    scanned = detector.scan_parsed([payload])[0]
+    redacted = json.loads(redact_payload(scanned.kind, scanned.document, scanned.findings, policy.redaction))
+    json.loads(redacted["ext"])  # still JSON
+    found = Counter(written[finding.start : finding.end] for finding in scanned.findings)
+    for text, times in found.items():  # each found occurrence gone (the same text unfound may stay)
+        assert redacted["ext"].count(text) <= written.count(text) - times
