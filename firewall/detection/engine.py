@@ -37,7 +37,13 @@ from firewall.detection.backends import (
     text_key_expression,
 )
 from firewall.detection.findings import Finding, Leaf
-from firewall.detection.payload import FOLD_TRIGGERS, PayloadKind, fold_fullwidth, parse_payload
+from firewall.detection.payload import (
+    FOLD_TRIGGERS,
+    PayloadKind,
+    fold_fullwidth,
+    parse_payload,
+    percent_decoded,
+)
 from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import (
     refine_address,
@@ -386,8 +392,14 @@ class Detector:
         """Findings per document, each document a list of leaves; one engine call per database."""
         leaves: list[Leaf] = []
         owner: list[int] = []
+        # leaves scanned percent-decoded: where each decoded character is in the leaf's text
+        decoded_at: dict[int, list[int]] = {}
         for doc_index, document in enumerate(documents):
-            leaves.extend(fold_fullwidth(leaf) for leaf in document)
+            for leaf in document:
+                leaf = fold_fullwidth(leaf)
+                if "%" in leaf.text and (decoded := percent_decoded(leaf)) is not None:
+                    leaf, decoded_at[len(leaves)] = decoded
+                leaves.append(leaf)
             owner.extend([doc_index] * len(document))
         results: list[list[Finding]] = [[] for _ in documents]
         if not leaves:
@@ -419,7 +431,7 @@ class Detector:
             with self._stage("validators and context"):
                 candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
         with self._stage("refiners and overlaps"):
-            resolved = self._resolve(leaves, candidates)
+            resolved = self._resolve(leaves, candidates, decoded_at)
         for finding_leaf, finding in sorted(resolved, key=lambda pair: (pair[0], pair[1].start)):
             results[owner[finding_leaf]].append(finding)
         return results
@@ -628,7 +640,11 @@ class Detector:
             out.append(Candidate(compiled, match.leaf, match.start, match.end, confidence, keyed, cue_end))
         return out
 
-    def _resolve(self, leaves: Sequence[Leaf], candidates: list[Candidate]) -> list[tuple[int, Finding]]:
+    def _resolve(
+        self, leaves: Sequence[Leaf], candidates: list[Candidate], decoded_at: dict[int, list[int]]
+    ) -> list[tuple[int, Finding]]:
+        """The findings: overlaps resolved, spans refined, offsets into the text at the leaf's path
+        (a percent-decoded leaf's mapped back to the escapes they were written as)."""
         by_leaf: dict[int, list[Candidate]] = {}
         for candidate in candidates:
             by_leaf.setdefault(candidate.leaf_index, []).append(candidate)
@@ -643,7 +659,11 @@ class Detector:
                 if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
                     taken.append(candidate)
             taken.sort(key=lambda c: c.start)
+            written_at = decoded_at.get(leaf_index)
             for c in taken:
+                start, end = c.start, c.end
+                if written_at is not None:
+                    start, end = written_at[start], written_at[end]
                 resolved.append(
                     (
                         leaf_index,
@@ -651,8 +671,8 @@ class Detector:
                             entity=c.compiled.entity,
                             rule_id=c.compiled.rule_id,
                             path=leaf.path,
-                            start=c.start + leaf.offset,
-                            end=c.end + leaf.offset,
+                            start=start + leaf.offset,
+                            end=end + leaf.offset,
                             confidence=round(c.confidence, 3),
                             sensitive=c.compiled.sensitive,
                         ),

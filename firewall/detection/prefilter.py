@@ -36,6 +36,7 @@ from firewall.detection.backends import (
     scan_expression,
 )
 from firewall.detection.findings import Leaf
+from firewall.detection.payload import PERCENT_ESCAPES
 from firewall.detection.words import word_before
 
 
@@ -61,19 +62,20 @@ class Prefilter:
         # it decodes to); an array of numbers written with other whitespace than "," or ", "
         # between them (pretty-printed: the walk joins an array of numbers with ", ", and the
         # rules that span numbers take an optional space after the comma, so those two forms
-        # match as the joined text does); and the characters the full path folds to ASCII before
-        # scanning (full-width digits, as code point ranges). A backslash is checked before the
-        # scan.
+        # match as the joined text does); a percent-escape (the full path decodes them); and the
+        # characters the full path folds to ASCII before scanning (full-width digits, as code
+        # point ranges). A backslash is checked before the scan.
         expressions: list[bytes] = [
             rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]",
-            rb"\[\s*-?[0-9][0-9.]*(?:\s+,XXX|,[\t\r\n]|, \s)\s*-?[0-9]",
+            rb"\[\s*-?[0-9][0-9.]*(?:\s+,|,[\t\r\n]|, \s)\s*-?[0-9]",
+            PERCENT_ESCAPES.encode(),
             ("[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in folded_ranges) + "]").encode(),
         ]
-        kinds: list[tuple[str, object]] = [("stop", None)] * 3
-        flags = [_native.FLAG_UTF8 | _native.FLAG_SINGLEMATCH] * 3
+        kinds: list[tuple[str, object]] = [("stop", None)] * 4
+        flags = [_native.FLAG_UTF8 | _native.FLAG_SINGLEMATCH] * 4
         # What C does with each match before this class sees it: stops end the scan, rule
         # matches are trimmed, their starts recovered and certain checksum failures dropped.
-        plans = [Plan(stop=True)] * 3
+        plans = [Plan(stop=True)] * 4
         recovered: dict[int, ExpressionSpec] = {}
         for rule in rules:
             spec = rule.spec
@@ -103,7 +105,7 @@ class Prefilter:
             kinds.append(("key", None))
             plans.append(Plan())
         owners = (
-            ["(exponent check)", "(number array)", "(folded characters)"]
+            ["(exponent check)", "(number array)", "(percent-escape)", "(folded characters)"]
             + [r.spec.rule_id for r in rules]
             + ["cue"] * len(cue_words)
             + ["key"] * len(key_terms)

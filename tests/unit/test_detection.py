@@ -4,6 +4,7 @@ batching, the ``re`` baseline and the raw-bytes prefilter."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
@@ -413,7 +414,7 @@ def test_an_array_of_numbers_is_read_as_one_value(
 ) -> None:
     """[lng, lat] in GeoJSON and a face feature vector are values, not numbers apart."""
     for written in (json.dumps(document), json.dumps(document, separators=(",", ":")),
-                    json.dumps(document, indent=2)):
+                    json.dumps(document, indent=2), json.dumps(document, separators=("\t, ", ": "))):
         assert found_texts(detector, written.encode()) == expected
 
 
@@ -437,6 +438,47 @@ def test_prefilter_never_clears_an_array_of_numbers_with_findings(
 ) -> None:
     """The walk joins an array's numbers with ", " whatever the bytes hold between them."""
     payload = json.dumps(fields, separators=separators, indent=indent).encode()
+    if detector.scan_payloads([payload])[0]:
+        assert detector.has_candidates(payload)
+
+
+_ADDRESS_ENCODED = quote("北京市朝阳区建国路88号")
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ('{"url": "https://t.example.com/p?uid=7&name=%E5%BC%A0%E4%BC%9F&src=ad"}',
+         [("CN_PERSON_NAME", "%E5%BC%A0%E4%BC%9F")]),
+        ('{"cb": "https://x.com/cb?email=zhang.wei%40163.com"}', [("EMAIL", "zhang.wei%40163.com")]),
+        ('{"u": "/login?mobile=%2B8613812345678&tel=138%201234%205678"}',
+         [("CN_MOBILE", "%2B8613812345678"), ("CN_MOBILE", "138%201234%205678")]),
+        # a URL encoded into another one: its keys count once decoded
+        ('{"r": "https://a.com/?redirect=https%3A%2F%2Fb.com%2F%3Fpassport_no%3DE12345678"}',
+         [("CN_PASSPORT", "E12345678")]),
+        (f"GET /s?address={_ADDRESS_ENCODED} HTTP/1.1", [("CN_ADDRESS", _ADDRESS_ENCODED)]),
+        ('{"u": "https://x.com/a%20b?q=%E4%BD%A0%E5%A5%BD&p=%2F%3D"}', []),
+    ],
+)
+def test_percent_encoded_values_are_found_where_they_are_written(
+    detector: Detector, payload: str, expected: list[tuple[str, str]]
+) -> None:
+    """Tracking pixels and callbacks carry PI URL-encoded; findings point at the escapes."""
+    assert found_texts(detector, payload.encode()) == expected
+    assert detector.has_candidates(payload.encode()) or not expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(_TEXT_KEYS, _TEXT_VALUES | st.sampled_from(_PI_VALUES)), min_size=1, max_size=3),
+    safe=st.sampled_from(["", "/", "@+", "-_.~"]),
+    wrapped=st.booleans(),
+)
+def test_prefilter_never_clears_percent_encoded_values_with_findings(
+    detector: Detector, pairs: list[tuple[str, str]], safe: str, wrapped: bool
+) -> None:
+    url = "https://x.com/p?" + "&".join(f"{key}={quote(value, safe=safe)}" for key, value in pairs)
+    payload = json.dumps({"url": url}).encode() if wrapped else url.encode()
     if detector.scan_payloads([payload])[0]:
         assert detector.has_candidates(payload)
 

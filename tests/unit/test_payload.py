@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
-from firewall.detection.payload import MAX_DEPTH, fold_fullwidth, is_number_array, member, walk
+from firewall.detection.payload import (
+    MAX_DEPTH,
+    fold_fullwidth,
+    is_number_array,
+    member,
+    percent_decoded,
+    walk,
+)
 
 
 def _leaves(payload: bytes) -> list[tuple[str, str | None, str]]:
@@ -268,3 +276,33 @@ def test_embedded_json_gives_the_leaves_of_the_same_json_nested(
     ]
     assert all(leaf.path == "$.ext" for leaf in embedded)
     assert all(written[leaf.offset : leaf.offset + len(leaf.text)] == leaf.text for leaf in embedded)
+
+
+# ------------------------------------------------------------------------- percent-escapes
+
+
+@settings(max_examples=300, deadline=None)
+@given(characters=st.lists(
+    st.tuples(st.characters(blacklist_characters="%", blacklist_categories=("Cs",)), st.booleans()),
+    max_size=20,
+))
+def test_percent_escapes_decode_and_each_character_maps_to_where_it_was_written(
+    characters: list[tuple[str, bool]],
+) -> None:
+    written = "".join(quote(c, safe="") if escaped else c for c, escaped in characters)
+    decoded = percent_decoded(Leaf("$", None, written))
+    if not any(escaped and quote(c, safe="") != c for c, escaped in characters):
+        assert decoded is None
+        return
+    assert decoded is not None
+    leaf, positions = decoded
+    assert leaf.text == "".join(c for c, _ in characters)
+    assert len(positions) == len(leaf.text) + 1 and positions[-1] == len(written)
+    for index, (character, escaped) in enumerate(characters):
+        expected = quote(character, safe="") if escaped else character
+        assert written[positions[index] : positions[index + 1]] == expected
+
+
+def test_escapes_that_are_not_utf8_stay_as_written() -> None:
+    decoded = percent_decoded(Leaf("$", None, "wd=%D5%C5%CE%B0&tel=%2B8613812345678"))  # GBK, then UTF-8
+    assert decoded is not None and decoded[0].text == "wd=%D5%C5%CE%B0&tel=+8613812345678"

@@ -286,3 +286,12 @@ def test_json_written_into_a_string_stays_json_when_redacted(
     found = Counter(written[finding.start : finding.end] for finding in scanned.findings)
     for text, times in found.items():  # each found occurrence gone (the same text unfound may stay)
         assert redacted["ext"].count(text) <= written.count(text) - times
+
+
+def test_percent_encoded_values_are_redacted_where_they_are_written(
+    detector: Detector, policy: Policy
+) -> None:
+    payload = b'{"url": "https://t.com/p?tel=%2B8613812345678&name=%E5%BC%A0%E4%BC%9F&src=ad"}'
+    scanned = detector.scan_parsed([payload])[0]
+    redacted = json.loads(redact_payload(scanned.kind, scanned.document, scanned.findings, policy.redaction))
+    assert redacted["url"] == "https://t.com/p?tel=%2B*********5678&name=%*****************&src=ad"
