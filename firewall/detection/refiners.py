@@ -248,6 +248,12 @@ def refine_address(
             start = anchor_end = _skip_separators(text, anchor_end)
             if text.startswith(_AFTER_CUE, start):
                 start = anchor_end = start + len(_AFTER_CUE)
+        elif not cue_words and c.cue_end is not None and c.cue_end <= start:
+            # A rule without cue words is cued by a key written in text (addr=北京市朝阳区…): an
+            # anchor inside the value right after it (市) grows from the value's start.
+            value_start = _skip_separators(text, c.cue_end)
+            if all(_is_address_char(char) and char != " " for char in text[value_start:start]):
+                start = value_start
         end = _grow_address(text, start, anchor_end, need_number=is_cue)
         if end is not None and end - start >= 4:
             spans.append((start, end))

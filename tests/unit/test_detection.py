@@ -331,6 +331,7 @@ def test_prefilter_never_clears_a_contact_text_with_findings(
         ('{"log": "contact_name=周杰 wechat=zhoujie_88"}',
          [("CN_PERSON_NAME", "周杰"), ("WECHAT_ID", "zhoujie_88")]),  # not contact_name itself
         ('{"msg": "shop_name=王府井店 merchant_name=张记烧烤"}', []),  # key excludes, as in JSON
+        ('{"log": "uid=3 addr=北京市朝阳区建国路88号 ok"}', [("CN_ADDRESS", "北京市朝阳区建国路88号")]),
         ('{"log": "mac=2d-ab-d3-67-ce-77 sku=100220754279"}', [("MAC", "2d-ab-d3-67-ce-77")]),
         # JSON in a string that holds an escape is not walked: its quoted keys count as text keys
         (r'{"ext": "{\"name\": \"张伟\", \"note\": \"他说\\\"好\\\"\"}"}', [("CN_PERSON_NAME", "张伟")]),
@@ -456,7 +457,7 @@ _ADDRESS_ENCODED = quote("北京市朝阳区建国路88号")
         # a URL encoded into another one: its keys count once decoded
         ('{"r": "https://a.com/?redirect=https%3A%2F%2Fb.com%2F%3Fpassport_no%3DE12345678"}',
          [("CN_PASSPORT", "E12345678")]),
-        (f"GET /s?address={_ADDRESS_ENCODED} HTTP/1.1", [("CN_ADDRESS", _ADDRESS_ENCODED)]),
+        (f"GET /s?addr={_ADDRESS_ENCODED} HTTP/1.1", [("CN_ADDRESS", _ADDRESS_ENCODED)]),
         ('{"u": "https://x.com/a%20b?q=%E4%BD%A0%E5%A5%BD&p=%2F%3D"}', []),
     ],
 )
