@@ -83,10 +83,10 @@ def build_backend(
     specs: Sequence[ExpressionSpec],
     cue_words: Sequence[str],
     cache_dir: Path,
-    text_keys: str | None = None,
+    text_keys: Sequence[str] = (),
 ) -> Backend:
-    """``text_keys``: an expression (see :func:`text_key_expression`) whose hits are reported as
-    cue hits, with the id after the last cue word's."""
+    """``text_keys``: expressions (see :func:`text_key_expressions`) whose hits are reported as
+    cue hits, with ids after the last cue word's."""
     if name == "hyperscan":
         return HyperscanBackend(specs, cue_words, cache_dir, text_keys)
     if name == "re":
@@ -94,13 +94,21 @@ def build_backend(
     raise ConfigError(f"detection backend {name!r} unknown (hyperscan, re)")
 
 
-def text_key_expression(terms: Sequence[str]) -> str:
+def text_key_expressions(terms: Sequence[str]) -> list[str]:
     """A key written in text, not JSON (``name=张伟``, ``passport_no: G12345678``,
     ``<name>张伟</name>``): one of the normalised key ``terms`` in an ASCII identifier, then ``=``,
     ``:``, ``：`` or ``>``. Whether the whole key speaks for a rule is decided as for a JSON key,
-    on the key read backwards from the separator (:func:`text_key_before`).
+    on the key read backwards from the separator (:func:`text_key_before`). The terms are split
+    over several expressions: one alternation of ~200 terms, caseless and with start-of-match
+    tracking, is more than Hyperscan compiles ("Pattern is too large").
     """
-    return f"(?:{'|'.join(_literal(term) for term in terms)}){TEXT_KEY_TAIL}"
+    return [
+        f"(?:{'|'.join(_literal(term) for term in terms[at : at + _TERMS_PER_EXPRESSION])}){TEXT_KEY_TAIL}"
+        for at in range(0, len(terms), _TERMS_PER_EXPRESSION)
+    ]
+
+
+_TERMS_PER_EXPRESSION = 64
 
 
 # After a key term: the rest of an ASCII identifier, a closing quote if the key is quoted (JSON in
@@ -206,14 +214,13 @@ class HyperscanBackend:
         specs: Sequence[ExpressionSpec],
         cue_words: Sequence[str],
         cache_dir: Path,
-        text_keys: str | None = None,
+        text_keys: Sequence[str] = (),
     ):
         # ids: the expressions in order, then the cue words, then the text keys
         cues = [cue_expression(word) for word in cue_words]
-        if text_keys is not None:
-            # start tracking only so that the hit maps to its leaf (the key is read backwards)
-            found_by = _native.FLAG_UTF8 | _native.FLAG_CASELESS | _native.FLAG_SOM_LEFTMOST
-            cues.append(CueExpression(text_keys.encode(), found_by, Plan()))
+        # start tracking only so that the hit maps to its leaf (the key is read backwards)
+        found_by = _native.FLAG_UTF8 | _native.FLAG_CASELESS | _native.FLAG_SOM_LEFTMOST
+        cues.extend(CueExpression(expression.encode(), found_by, Plan()) for expression in text_keys)
         expressions = [scan_expression(spec) for spec in specs] + [cue.expression for cue in cues]
         flags = [expression_flags(spec) for spec in specs] + [cue.flags for cue in cues]
         self._rule_of = [spec.rule for spec in specs]
@@ -345,7 +352,7 @@ class PythonReBackend:
     """The baseline: identical rules and validators, matched with Python's ``re``."""
 
     def __init__(
-        self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], text_keys: str | None = None
+        self, specs: Sequence[ExpressionSpec], cue_words: Sequence[str], text_keys: Sequence[str] = ()
     ):
         self._patterns = [
             (
@@ -358,8 +365,7 @@ class PythonReBackend:
             for spec in specs
         ]
         self._cues = [re.compile(_python_cue(word), re.IGNORECASE) for word in cue_words]
-        if text_keys is not None:
-            self._cues.append(re.compile(text_keys, re.IGNORECASE))
+        self._cues.extend(re.compile(expression, re.IGNORECASE) for expression in text_keys)
 
     def scan(self, leaves: Sequence[Leaf]) -> tuple[list[RawMatch], CueHits]:
         matches: list[RawMatch] = []

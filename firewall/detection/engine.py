@@ -34,7 +34,7 @@ from firewall.detection.backends import (
     RawMatch,
     build_backend,
     text_key_before,
-    text_key_expression,
+    text_key_expressions,
 )
 from firewall.detection.findings import Finding, Leaf
 from firewall.detection.payload import (
@@ -296,7 +296,7 @@ class Detector:
             {t for r in self._rules if r.needs_context for t in r.key_terms if t.isascii()}
         )
         self._text_keys: Backend | None = (
-            build_backend(backend, [], [], cache, text_key_expression(text_key_terms))
+            build_backend(backend, [], [], cache, text_key_expressions(text_key_terms))
             if text_key_terms
             else None
         )
@@ -570,7 +570,8 @@ class Detector:
         """Each key written in text becomes a cue of every gated rule it speaks for, from the key's
         start to its separator's end."""
         for leaf, hits in key_hits.items():
-            for _, _, end in hits:
+            # a key holding terms of two expressions is found by both: once is enough
+            for end in {end for _, _, end in hits}:
                 start, key = text_key_before(leaves[leaf].text, end)
                 for rule in self._rules_for_key(key, None).gated:
                     cues.setdefault(leaf, []).append((_key_cue(rule), start, end))

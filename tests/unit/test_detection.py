@@ -484,6 +484,26 @@ def test_prefilter_never_clears_percent_encoded_values_with_findings(
         assert detector.has_candidates(payload)
 
 
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"xm": "张伟", "xb": "男"}, [("CN_PERSON_NAME", "张伟")]),
+        ({"LXRXM": "欧阳娜娜"}, [("CN_PERSON_NAME", "欧阳娜娜")]),
+        ({"csrq": "1990-05-12"}, [("DATE_OF_BIRTH", "1990-05-12")]),
+        ({"jtzz": "人民路88号3栋502"}, [("CN_ADDRESS", "人民路88号3栋502")]),
+        ({"hzhm": "E12345678"}, [("CN_PASSPORT", "E12345678")]),
+        ({"hphm": "粤B12345"}, [("CN_LICENSE_PLATE", "粤B12345")]),
+        ({"xmmc": "王府井改造", "xm_id": "1"}, []),  # 项目名称 (project name), not 姓名
+    ],
+)
+def test_keys_abbreviated_in_pinyin_give_context(
+    detector: Detector, document: dict[str, str], expected: list[tuple[str, str]]
+) -> None:
+    """Chinese government and enterprise schemas name fields by pinyin initials: xm 姓名,
+    csrq 出生日期, jtzz 家庭住址, hzhm 护照号码, hphm 号牌号码."""
+    assert found_texts(detector, json.dumps(document, ensure_ascii=False).encode()) == expected
+
+
 def test_prefilter_sees_numbers_written_with_an_exponent(detector: Detector) -> None:
     payload = b'{"n": 1.3812345678e10}'
     assert detector.scan_payloads([payload])[0]  # the full scan does find a CN_MOBILE
