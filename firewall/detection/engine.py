@@ -40,9 +40,9 @@ from firewall.detection.findings import Finding, Leaf
 from firewall.detection.payload import (
     FOLD_TRIGGERS,
     PayloadKind,
+    escapes_decoded,
     fold_fullwidth,
     parse_payload,
-    percent_decoded,
 )
 from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import (
@@ -392,14 +392,14 @@ class Detector:
         """Findings per document, each document a list of leaves; one engine call per database."""
         leaves: list[Leaf] = []
         owner: list[int] = []
-        # leaves scanned percent-decoded: where each decoded character is in the leaf's text
+        # leaves scanned with their escapes decoded: where each decoded character is in the leaf
         decoded_at: dict[int, list[int]] = {}
         for doc_index, document in enumerate(documents):
             for leaf in document:
-                leaf = fold_fullwidth(leaf)
-                if "%" in leaf.text and (decoded := percent_decoded(leaf)) is not None:
+                text = leaf.text
+                if ("%" in text or "\\" in text) and (decoded := escapes_decoded(leaf)) is not None:
                     leaf, decoded_at[len(leaves)] = decoded
-                leaves.append(leaf)
+                leaves.append(fold_fullwidth(leaf))  # one character for one: the positions hold
             owner.extend([doc_index] * len(document))
         results: list[list[Finding]] = [[] for _ in documents]
         if not leaves:
@@ -645,7 +645,7 @@ class Detector:
         self, leaves: Sequence[Leaf], candidates: list[Candidate], decoded_at: dict[int, list[int]]
     ) -> list[tuple[int, Finding]]:
         """The findings: overlaps resolved, spans refined, offsets into the text at the leaf's path
-        (a percent-decoded leaf's mapped back to the escapes they were written as)."""
+        (a decoded leaf's mapped back to the escapes they were written as)."""
         by_leaf: dict[int, list[Candidate]] = {}
         for candidate in candidates:
             by_leaf.setdefault(candidate.leaf_index, []).append(candidate)

@@ -257,22 +257,28 @@ def fold_fullwidth(leaf: Leaf) -> Leaf:
 # tracking pixel's ?name=%E5%BC%A0%E4%BC%9F&email=zhang%40163.com. The prefilter sends every text
 # holding one down the full path (an escape's decoded character changes what borders a value).
 PERCENT_ESCAPES = r"(?:%[0-9A-Fa-f]{2})+"
-_PERCENT_ESCAPES = re.compile(PERCENT_ESCAPES)
+# Escapes decoded in a leaf: percent-escapes, and \uXXXX escapes in text that is not JSON itself (a
+# log line holding a JSON body that json.dumps wrote with its Han text escaped: the prefilter
+# sends any payload with a backslash it cannot write without one down the full path).
+_ESCAPES = re.compile(PERCENT_ESCAPES + r"|(?:\\u[0-9A-Fa-f]{4})+")
 
 
-def percent_decoded(leaf: Leaf) -> tuple[Leaf, list[int]] | None:
-    """The leaf with its percent-escapes decoded (runs that are UTF-8; others stay as written),
-    and for each character of the decoded text, and its end, the offset in the leaf's own text;
-    None when there is nothing to decode."""
+def escapes_decoded(leaf: Leaf) -> tuple[Leaf, list[int]] | None:
+    """The leaf with its percent-escapes (UTF-8) and \\uXXXX escapes (UTF-16) decoded, runs that do
+    not decode left as written; and for each character of the decoded text, and its end, the
+    offset in the leaf's own text. None when there is nothing to decode."""
     text = leaf.text
-    if "%" not in text:
+    if "%" not in text and "\\u" not in text:
         return None
     pieces: list[str] = []
     positions: list[int] = []
     written = 0  # the leaf's text up to here is in pieces
-    for run in _PERCENT_ESCAPES.finditer(text):
+    for run in _ESCAPES.finditer(text):
+        escaped = run.group()
+        # %XX per UTF-8 byte, \\uXXXX per UTF-16 unit: three characters written per byte either way
+        encoding, marker = ("utf-8", "%") if escaped[0] == "%" else ("utf-16-be", "\\u")
         try:
-            decoded = bytes.fromhex(run.group().replace("%", "")).decode("utf-8")
+            decoded = bytes.fromhex(escaped.replace(marker, "")).decode(encoding)
         except UnicodeDecodeError:
             continue
         pieces.append(text[written : run.start()])
@@ -280,7 +286,7 @@ def percent_decoded(leaf: Leaf) -> tuple[Leaf, list[int]] | None:
         at = run.start()
         for character in decoded:  # each at its first escape
             positions.append(at)
-            at += 3 * len(character.encode())
+            at += 3 * len(character.encode(encoding))
         pieces.append(decoded)
         written = run.end()
     if not pieces:

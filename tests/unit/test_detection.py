@@ -459,12 +459,17 @@ _ADDRESS_ENCODED = quote("北京市朝阳区建国路88号")
          [("CN_PASSPORT", "E12345678")]),
         (f"GET /s?addr={_ADDRESS_ENCODED} HTTP/1.1", [("CN_ADDRESS", _ADDRESS_ENCODED)]),
         ('{"u": "https://x.com/a%20b?q=%E4%BD%A0%E5%A5%BD&p=%2F%3D"}', []),
+        # a log line holding a JSON body written with its Han text escaped (json.dumps' default)
+        ('INFO req body={"receiver": "\\u8d75\\u78ca", "tel": "13812345678"}',
+         [("CN_PERSON_NAME", "\\u8d75\\u78ca"), ("CN_MOBILE", "13812345678")]),
+        (json.dumps({"log": 'body={"name": "\\u5f20\\u4f1f"}'}), [("CN_PERSON_NAME", "\\u5f20\\u4f1f")]),
     ],
 )
-def test_percent_encoded_values_are_found_where_they_are_written(
+def test_escaped_values_are_found_where_they_are_written(
     detector: Detector, payload: str, expected: list[tuple[str, str]]
 ) -> None:
-    """Tracking pixels and callbacks carry PI URL-encoded; findings point at the escapes."""
+    """Tracking pixels and callbacks carry PI URL-encoded, log lines JSON with escaped Han text;
+    findings point at the escapes."""
     assert found_texts(detector, payload.encode()) == expected
     assert detector.has_candidates(payload.encode()) or not expected
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from firewall.detection import Detector, Leaf, PayloadKind, parse_payload
 from firewall.detection.payload import (
     MAX_DEPTH,
+    escapes_decoded,
     fold_fullwidth,
     is_number_array,
     member,
-    percent_decoded,
     walk,
 )
 
@@ -290,7 +290,7 @@ def test_percent_escapes_decode_and_each_character_maps_to_where_it_was_written(
     characters: list[tuple[str, bool]],
 ) -> None:
     written = "".join(quote(c, safe="") if escaped else c for c, escaped in characters)
-    decoded = percent_decoded(Leaf("$", None, written))
+    decoded = escapes_decoded(Leaf("$", None, written))
     if not any(escaped and quote(c, safe="") != c for c, escaped in characters):
         assert decoded is None
         return
@@ -303,6 +303,30 @@ def test_percent_escapes_decode_and_each_character_maps_to_where_it_was_written(
         assert written[positions[index] : positions[index + 1]] == expected
 
 
-def test_escapes_that_are_not_utf8_stay_as_written() -> None:
-    decoded = percent_decoded(Leaf("$", None, "wd=%D5%C5%CE%B0&tel=%2B8613812345678"))  # GBK, then UTF-8
-    assert decoded is not None and decoded[0].text == "wd=%D5%C5%CE%B0&tel=+8613812345678"
+@pytest.mark.parametrize(
+    ("written", "decoded"),
+    [
+        ("wd=%D5%C5%CE%B0&tel=%2B8613812345678", "wd=%D5%C5%CE%B0&tel=+8613812345678"),  # GBK stays
+        ('body={"name":"\\u5f20\\u4f1f"}', 'body={"name":"张伟"}'),
+        ("\\ud83d\\ude00 \\ud83d!", "😀 \\ud83d!"),  # a pair decodes, a lone surrogate stays
+        ("100% sure, 50%off", None),
+    ],
+)
+def test_escapes_that_do_not_decode_stay_as_written(written: str, decoded: str | None) -> None:
+    result = escapes_decoded(Leaf("$", None, written))
+    assert (result[0].text if result else None) == decoded
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), prefix=st.text(max_size=4))
+def test_unicode_escapes_map_each_character_back_to_its_escape(text: str, prefix: str) -> None:
+    written = prefix.replace("\\", "/") + json.dumps(text)[1:-1]  # json.dumps escapes all non-ASCII
+    decoded = escapes_decoded(Leaf("$", None, written))
+    if decoded is None:
+        assert "\\u" not in written
+        return
+    leaf, positions = decoded
+    assert len(positions) == len(leaf.text) + 1 and positions[-1] == len(written)
+    for index, character in enumerate(leaf.text):
+        piece = written[positions[index] : positions[index + 1]]
+        assert piece == character or json.loads(f'"{piece}"') == character
