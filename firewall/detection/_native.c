@@ -1006,8 +1006,8 @@ PyMODINIT_FUNC PyInit__native(void) {
     CLOSE_MEMBER = PyUnicode_InternFromString("']");
     ZERO = PyLong_FromLong(0);
     ITEM_SEPARATOR = PyUnicode_InternFromString(", ");
-    if (ITEM_SEPARATOR == NULL || BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
-        OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL || ZERO == NULL) {
+    if (BACKSLASH == NULL || BACKSLASH2 == NULL || QUOTE == NULL || ESCAPED_QUOTE == NULL || DOT == NULL ||
+        OPEN_MEMBER == NULL || CLOSE_MEMBER == NULL || ZERO == NULL || ITEM_SEPARATOR == NULL) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&native_module);

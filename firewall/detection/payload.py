@@ -5,9 +5,9 @@ leaves kept at the string's path with their offsets into it.
 
 Numbers are scanned as their decimal text, and an array of two or more numbers as one leaf (its
 numbers joined by ", "): a coordinate pair ``[116.397, 39.908]`` or a face feature vector is one
-value. Booleans and nulls carry no PI. A payload that is not JSON
-is one raw-text leaf at ``$``; bytes that are not UTF-8 text are reported as binary so that policy can
-quarantine them (fail closed: a scanner cannot vouch for bytes it cannot read).
+value. Booleans and nulls carry no PI. A payload that is not JSON is one raw-text leaf at ``$``;
+bytes that are not UTF-8 text are reported as binary so that policy can quarantine them (fail
+closed: a scanner cannot vouch for bytes it cannot read).
 """
 
 from __future__ import annotations
