@@ -116,8 +116,7 @@ _TERMS_PER_EXPRESSION = 64
 TEXT_KEY_TAIL = "[A-Za-z0-9_.\\-]*\"?(?:[ \\t]*[=:]|\uff1a|>)"
 
 
-TEXT_KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
-_KEY_CHARACTERS = frozenset(TEXT_KEY_CHARACTERS)
+_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
 def text_key_before(text: str, end: int) -> tuple[int, str]:

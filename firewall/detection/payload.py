@@ -268,8 +268,6 @@ def escapes_decoded(leaf: Leaf) -> tuple[Leaf, list[int]] | None:
     not decode left as written; and for each character of the decoded text, and its end, the
     offset in the leaf's own text. None when there is nothing to decode."""
     text = leaf.text
-    if "%" not in text and "\\u" not in text:
-        return None
     pieces: list[str] = []
     positions: list[int] = []
     written = 0  # the leaf's text up to here is in pieces

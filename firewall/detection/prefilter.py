@@ -23,7 +23,6 @@ import orjson
 from firewall.detection import _native
 from firewall.detection.backends import (
     SEPARATOR,
-    TEXT_KEY_CHARACTERS,
     TEXT_KEY_TAIL,
     ExpressionSpec,
     Plan,
@@ -34,6 +33,7 @@ from firewall.detection.backends import (
     recovery_database,
     rule_plan,
     scan_expression,
+    text_key_before,
 )
 from firewall.detection.findings import Leaf
 from firewall.detection.payload import PERCENT_ESCAPES
@@ -121,7 +121,7 @@ class Prefilter:
         # raw key -> verdict, or None when the verdict depends on the enclosing object's key
         self._checked_keys: dict[bytes, bool | None] = {}
         self._checked_pairs: dict[tuple[bytes, bytes | None], bool] = {}
-        self._checked_text_keys: dict[bytes, bool] = {}
+        self._checked_text_keys: dict[str, bool] = {}
 
     def check(self, payload: bytes) -> bool | list[Leaf]:
         """True: the payload needs the full path. False: it certainly has no finding. Leaves: it
@@ -213,19 +213,15 @@ class Prefilter:
 
     def _text_key_is_gated(self, buffer: bytes, end: int) -> bool:
         """Whether the key written in text before ``end`` (its separator's end) speaks for a
-        gated rule: the key the full path reads back there too (``text_key_before``)."""
-        stop = end - 3 if buffer[end - 1] == 0x9A else end - 1  # the last byte of ：(3 bytes)
-        while stop > 0 and buffer[stop - 1] in b" \t":
-            stop -= 1
-        if stop > 0 and buffer[stop - 1] == 0x22:  # a quoted key's closing quote
-            stop -= 1
-        start = stop
-        while start > 0 and buffer[start - 1] in _KEY_BYTES:
-            start -= 1
-        raw_key = buffer[start:stop]
-        verdict = self._checked_text_keys.get(raw_key)
+        gated rule: the key the full path reads back there too (``text_key_before``, here over
+        the bytes before it, decoded)."""
+        before = buffer[max(0, end - _TEXT_KEY_LOOK_BACK) : end].decode("utf-8", "replace")
+        start, key = text_key_before(before, len(before))
+        if start == 0 and end > _TEXT_KEY_LOOK_BACK:
+            return True  # a key longer than the look-back: the full path reads all of it
+        verdict = self._checked_text_keys.get(key)
         if verdict is None:
-            verdict = self._checked_text_keys[raw_key] = self._key_is_gated(raw_key.decode(), None)
+            verdict = self._checked_text_keys[key] = self._key_is_gated(key, None)
         return verdict
 
     def _cue_leaves(self, buffer: bytes, payload: bytes, known_json: bool) -> bool:
@@ -273,7 +269,7 @@ class Prefilter:
 
 
 _INTEGER = re.compile(rb"-?[0-9]+")
-_KEY_BYTES = frozenset(TEXT_KEY_CHARACTERS.encode())
+_TEXT_KEY_LOOK_BACK = 256  # bytes decoded before a text key's separator to read the key
 
 
 def _ends_json_key(buffer: bytes, end: int) -> bool:
