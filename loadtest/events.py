@@ -624,6 +624,10 @@ TICKET_PI = _templates(
     "我是{CN_PERSON_NAME}，卡号{CN_BANK_CARD}的信用卡被盗刷了",
     "联系人{CN_PERSON_NAME}手机{CN_MOBILE}身份证号{CN_RESIDENT_ID}卡号{CN_BANK_CARD}",
     "公司税号{CN_USCC}，开户行{bank}，账号{CN_BANK_CARD}",
+    "{CN_PERSON_NAME}的手机号是{CN_MOBILE}，请尽快回电",
+    "您好{CN_PERSON_NAME}，您的验证码已发送至{CN_MOBILE}，5分钟内有效",
+    "{CN_PERSON_NAME}，女，出生日期{DATE_OF_BIRTH}，身份证号{CN_RESIDENT_ID}",
+    "请将发票寄给{CN_PERSON_NAME}，邮箱{EMAIL}",
 )
 TICKET_NEUTRAL = _templates(
     "订单{order_no}已于{date_text}发货，快递单号{waybill}，预计三天内送达",
@@ -644,6 +648,9 @@ TICKET_NEUTRAL = _templates(
     "车架号{vin_bad_check}与行驶证不符，已驳回",
     "香港身份证{hkid_bad_check}校验不通过",
     "台湾身份证{twid_bad_check}校验位错误",
+    "周末的电话会议改到{date_text}，订单{order_no}",
+    "申通的电话一直打不通，快递单号{waybill}",
+    "您好高级会员，{product}今日特价",
 )
 REMARK_PI = _templates(
     "送货前请先打电话{CN_MOBILE}", "放快递柜，联系人{CN_PERSON_NAME}", "发票邮箱{EMAIL}",

@@ -256,7 +256,9 @@ class Detector:
                     window=rule.context.window,
                     boost=rule.context.boost,
                     refine=rule.refine,
-                    keywords=rule.context.keywords,
+                    # what a refiner reads as cue words: a companion cue counts only where its
+                    # companion was found, but the refiner needs its place (王芳的手机号 ends a name)
+                    keywords=rule.context.keywords + rule.context.companion_keywords,
                     key_terms=tuple(normalise_key(k) for k in rule.context.keys),
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
                     parent_excludes=tuple(normalise_key(k) for k in rule.context.parent_excludes),

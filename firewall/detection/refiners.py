@@ -25,12 +25,19 @@ class _Span(Protocol):
 _NAME_STOP = set(
     "先女小同老您你的在已说电手身地住收联，。、是和与及等请将于从到给叫也都就还要会为对把被让向"
     "号卡证码邮微账户订单反投退发买购取送来去打签申办患病医家父母儿子爸妈哥姐弟妹夫妻经理总"
-    "车致于咨询问表称需想因由所曾被无出护话机"
+    "车致于咨询问表称需想因由所曾被无出护话机处了"
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
-# Cue words that follow a name instead of preceding it: honorifics (刘桂英先生) and greetings
-# (张华您好). Not possessives (张伟的手机): brands before them (苏宁的订单, 申通的快递) read as names.
-_FOLLOWING_CUES = ("先生", "女士", "小姐", "您好", "你好")
+# Cue words that follow a name instead of preceding it: honorifics (刘桂英先生), greetings
+# (张华您好), 同学, the sex in a résumé line (王洁，男，1974年生), and possessives of a number a
+# person has (王芳的手机号), which count only where the text holds such a number: brands take
+# possessives too (苏宁的订单, 申通的电话).
+_FOLLOWING_CUES = (
+    "先生", "女士", "小姐", "您好", "你好", "同学", "，男，", "，女，", ",男,", ",女,",
+    "的手机", "的电话", "的邮箱", "的身份证", "的银行卡", "的车牌", "的联系方式",
+)  # fmt: skip
+_GREETINGS = ("您好", "你好")
+_CLAUSE_ENDS = set("，,。.！!？?、；;：: ")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
 # After such a dot the given name is a transliteration: 买 (buy) opens 买买提 and 买合木提 there.
@@ -46,7 +53,7 @@ def refine_person_name(
     text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
 ) -> list[tuple[int, int]]:
     """A keyed leaf must be the name alone; in running text the name starts right after a cue word,
-    or ends right before a cue word that follows names (先生, 女士, 小姐, 您好, 你好).
+    or ends right before a cue word that follows names (先生, 您好, 同学, ，男，, 的手机…).
 
     Of the candidates after one cue, only those starting where the name starts (the cue's end, past
     a colon or space) count; the name ends before the first stop character of its given name.
@@ -57,17 +64,7 @@ def refine_person_name(
             return [(lo, hi)]
     following = tuple(word for word in cue_words if word in _FOLLOWING_CUES)
     spans = _names_before_cues(text, candidates, following) if following else []
-    ends_at: dict[int, list[int]] = {}
-    for c in candidates:
-        # A following cue ends the name before it (张先生和李女士: 和李 follows 先生 but is no name).
-        if c.cue_end is None or text.endswith(following, 0, c.cue_end):
-            continue
-        name_start = _skip_separators(text, c.cue_end)
-        if name_start - c.cue_end > _MAX_NAME_GAP:
-            continue
-        if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
-            ends_at.setdefault(name_start, []).append(c.end)
-    for start, ends in ends_at.items():
+    for start, ends in _name_ends_after_cues(text, candidates, following).items():
         # A surname and an honorific is no name (尊敬的用户王先生: 王先生 is not 王 + 先生 as given name).
         if text[start : start + 2] in _NOT_NAMES or text.startswith(_FOLLOWING_CUES, start + 1):
             continue
@@ -84,6 +81,35 @@ def refine_person_name(
         if chosen is not None and chosen - start >= 2:
             spans.append((start, chosen))
     return spans
+
+
+def _name_ends_after_cues(
+    text: str, candidates: Sequence[_Span], following: tuple[str, ...]
+) -> dict[int, list[int]]:
+    """Where a name may start right after a cue word (past separators), and the candidates'
+    ends from there."""
+    ends_at: dict[int, list[int]] = {}
+    for c in candidates:
+        if c.cue_end is None:
+            continue
+        # A following cue ends the name before it (张先生和李女士: 和李 follows 先生 but is no name);
+        # a greeting may open it too, as SMS templates write it (您好李荣，您的验证码…), if the
+        # name ends a clause or takes an honorific (您好高级会员 is no greeting of 高级).
+        if text.endswith(_GREETINGS, 0, c.cue_end):
+            if not (_ends_clause(text, c.end) or text.startswith(following, c.end)):
+                continue
+        elif text.endswith(following, 0, c.cue_end):
+            continue
+        name_start = _skip_separators(text, c.cue_end)
+        if name_start - c.cue_end > _MAX_NAME_GAP:
+            continue
+        if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
+            ends_at.setdefault(name_start, []).append(c.end)
+    return ends_at
+
+
+def _ends_clause(text: str, position: int) -> bool:
+    return position == len(text) or text[position] in _CLAUSE_ENDS
 
 
 def _given_first_name(
@@ -156,7 +182,7 @@ _NOT_NAME_WORDS = """
 正在 通过 关于 安装 安全 明天 时间 方便 华为 任何 全部 平台 程序
 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件
 来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色
-金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴
+金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴 苏宁
 但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
 方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
 顾客 会员 同学 老师 读者 住户 护士 朋友 家人

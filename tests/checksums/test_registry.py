@@ -31,6 +31,7 @@ KNOWN_GOOD = {
     "cn_mobile": "+86 138 1234 5678",
     "cn_landline": "010-62345678",
     "cn_license_plate": "京A·12345",
+    "cn_given_name": "王秀英",
     "ipv4": "192.168.1.254",
     "ipv6": "2001:db8::8a2e:370:7334",
     "mac": "00:1a:2b:3c:4d:5e",
@@ -111,11 +112,9 @@ def test_non_strings_are_rejected_without_raising(name: str, junk: object) -> No
     assert VALIDATORS[name](junk) is False  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [n for n in NAMES if to_full_width(KNOWN_GOOD[n]) != KNOWN_GOOD[n]])
 def test_full_width_digits_and_letters_are_rejected(name: str) -> None:
-    full_width = to_full_width(KNOWN_GOOD[name])
-    assert full_width != KNOWN_GOOD[name]
-    assert VALIDATORS[name](full_width) is False
+    assert VALIDATORS[name](to_full_width(KNOWN_GOOD[name])) is False
 
 
 @pytest.mark.parametrize("name", NAMES)

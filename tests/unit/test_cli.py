@@ -231,9 +231,9 @@ def test_rules_explain_shortens_lexicon_expansions(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
     _, out, _ = _run(capsysbinary, "rules", "explain", "CN_PERSON_NAME")
-    # two rules whose expressions the surname lexicon expands: three shown each, then a count
-    assert out.count("more (lexicon)") == 2
-    assert out.count("  expression: ") == 8
+    # three rules whose expressions the surname lexicon expands: three shown each, then a count
+    assert out.count("more (lexicon)") == 3
+    assert out.count("  expression: ") == 12
     assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络") == 2
 
 

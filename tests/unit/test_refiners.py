@@ -128,6 +128,42 @@ def test_a_name_right_before_an_honorific_is_reported_without_it(
     assert _names(detector, text) == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a possessive naming a number the person has, where the text holds it
+        ("武丹丹的手机号是18789328792，请回电", ["武丹丹"]),
+        ("张洋的邮箱min53@example.net收到了钓鱼邮件", ["张洋"]),
+        ("陈静的银行卡6222021234567890128被冻结", ["陈静"]),
+        ("张伟的手机丢了", []),  # no number: nothing says 张伟 is more than a word here
+        ("周末的电话会议13800138000", []),  # words, places and brands take possessives too
+        ("申通的电话13812345678打不通", []),
+        ("请问苏宁的电话是多少？我的号码13800138000", []),
+        # a greeting before the name, as SMS templates write it
+        ("您好李荣，您的验证码已发送至13199143301", ["李荣"]),
+        ("您好，张伟先生", ["张伟"]),
+        ("您好张三", ["张三"]),
+        ("您好高级会员，欢迎回来", []),  # 高级 does not end a clause
+        # the sex after a name in a résumé or case record
+        ("王洁，男，1974年2月23日出生", ["王洁"]),
+        ("患者李秀英，女，45岁", ["李秀英"]),
+        # 同学 after a name; giving or handing to someone
+        ("马丽丽同学的家长电话是18979137884", ["马丽丽"]),
+        ("各位同学，明天考试", []),
+        ("请将发票寄给廖玉兰，地址见附件", ["廖玉兰"]),
+        ("交给李明处理", ["李明"]),
+        ("账号持有人覃洋", ["覃洋"]),
+        ("我的名字叫张三丰，电话13800138000", ["张三丰"]),
+        ("快递员联系不上王磊（13800138000）", ["王磊"]),
+        ("联系不上王磊", []),  # 联系 needs a phone number or an email beside it
+    ],
+)
+def test_names_in_running_text_around_other_pi_greetings_and_resume_lines(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
 def test_honorific_names_take_the_longest_candidate_that_starts_a_word() -> None:
     text = "请刘桂英先生"  # 刘 and 桂 are both surnames; 请 ends a word, 刘 does not
     candidates = [_Span(1, 4), _Span(2, 4), _Span(1, 3)]
