@@ -285,10 +285,10 @@ def _rules_explain(args: argparse.Namespace) -> int:
             f"context required: {ctx.required or rule.confidence < pack.min_confidence}"
         )
         if ctx.keywords:
-            print(f"  cue words (within {ctx.window} chars): {', '.join(ctx.keywords)}")
+            print(f"  cue words (within {ctx.window} chars): {_word_list(ctx.keywords)}")
         if ctx.companion_keywords:
             print(
-                f"  cue words only beside {', '.join(ctx.companions)}: {', '.join(ctx.companion_keywords)}"
+                f"  cue words only beside {', '.join(ctx.companions)}: {_word_list(ctx.companion_keywords)}"
             )
         if ctx.keys:
             print(f"  JSON keys: {', '.join(ctx.keys)}")
@@ -303,6 +303,11 @@ def _rules_explain(args: argparse.Namespace) -> int:
             print(f"  not matched: {example}")
         print()
     return 0
+
+
+def _word_list(words: Sequence[str]) -> str:
+    """Cue words comma-separated; quoted where a space or comma is part of the word (" 138")."""
+    return ", ".join(f'"{w}"' if " " in w or "," in w else w for w in words)
 
 
 if __name__ == "__main__":

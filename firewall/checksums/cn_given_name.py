@@ -19,7 +19,7 @@ from firewall.checksums.exceptions import InvalidComponent, InvalidFormat, Inval
 __all__ = ["GIVEN_NAME_CHARS", "compact", "is_valid", "validate"]
 
 GIVEN_NAME_CHARS = frozenset(
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉萍红华建国文辉力永健世广志义兴"
+    "丰伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉萍红华建国文辉力永健世广志义兴"
     "良海山仁波宁贵福生龙元全胜学祥才发武新利清飞彬富顺信子亮康星光天达安岩茂进林坚彪"
     "博诚敬震振壮思群豪邦承乐绍功松善厚庆民友裕河哲江浩政谦亨奇固翰朗伯宏言若鸣朋斌梁"
     "栋维启克伦翔旭鹏泽晨辰致树炎德泰盛雄琛钧冠策腾楠榕风航弘嘉琼娣叶璧璐娅琦晶妍茜秋"

@@ -29,19 +29,25 @@ _NAME_STOP = set(
 )
 _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
 # Cue words that follow a name instead of preceding it: honorifics (刘桂英先生), greetings
-# (张华您好), 同学, the sex in a résumé line (王洁，男，1974年生), and possessives of a number a
-# person has (王芳的手机号), which count only where the text holds such a number: brands take
-# possessives too (苏宁的订单, 申通的电话).
-_FOLLOWING_CUES = (
-    "先生", "女士", "小姐", "您好", "你好", "同学", "，男，", "，女，", ",男,", ",女,",
-    "的手机", "的电话", "的邮箱", "的身份证", "的银行卡", "的车牌", "的联系方式",
-)  # fmt: skip
+# (张华您好) and 同学. So does every cue word that opens with punctuation or 的: the sex in a
+# résumé line (王洁，男，), a separator and the first digits of a phone number (张三 138…), a
+# possessive of a number the person has (王芳的手机号); the last two count only where the text
+# holds such a number, since brands take possessives too (苏宁的电话).
+_FOLLOWING_WORDS = ("先生", "女士", "小姐", "您好", "你好", "同学")
+_FOLLOWING_OPENERS = frozenset("，,、:：;；(（ 的")
+
+
+def _follows_names(word: str) -> bool:
+    return word in _FOLLOWING_WORDS or word[:1] in _FOLLOWING_OPENERS
+
+
 _GREETINGS = ("您好", "你好")
 _CLAUSE_ENDS = set("，,。.！!？?、；;：: ")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
-# After such a dot the given name is a transliteration: 买 (buy) opens 买买提 and 买合木提 there.
-_DOT_NAME_STOP = _NAME_STOP - set("买")
+# After such a dot the given name is a transliteration: 买 (buy) opens 买买提 and 买合木提 there,
+# 都 (all) is inside 阿布都拉.
+_DOT_NAME_STOP = _NAME_STOP - set("买都")
 
 
 def _stripped_bounds(text: str) -> tuple[int, int]:
@@ -62,11 +68,11 @@ def refine_person_name(
         lo, hi = _stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
-    following = tuple(word for word in cue_words if word in _FOLLOWING_CUES)
+    following = tuple(word for word in cue_words if _follows_names(word))
     spans = _names_before_cues(text, candidates, following) if following else []
     for start, ends in _name_ends_after_cues(text, candidates, following).items():
         # A surname and an honorific is no name (尊敬的用户王先生: 王先生 is not 王 + 先生 as given name).
-        if text[start : start + 2] in _NOT_NAMES or text.startswith(_FOLLOWING_CUES, start + 1):
+        if text[start : start + 2] in _NOT_NAMES or text.startswith(_FOLLOWING_WORDS, start + 1):
             continue
         space = text.find(" ", start, max(ends))
         if space >= 0:

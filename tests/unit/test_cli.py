@@ -231,10 +231,12 @@ def test_rules_explain_shortens_lexicon_expansions(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
     _, out, _ = _run(capsysbinary, "rules", "explain", "CN_PERSON_NAME")
-    # three rules whose expressions the surname lexicon expands: three shown each, then a count
-    assert out.count("more (lexicon)") == 3
-    assert out.count("  expression: ") == 12
-    assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络") == 2
+    # four rules whose expressions the surname lexicon expands: three shown each, then a count
+    assert out.count("more (lexicon)") == 4
+    assert out.count("  expression: ") == 16
+    assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络, 联系不上") == 2
+    # a cue word with a space in it is quoted
+    assert '  cue words only beside CN_MOBILE: " 13", " 14",' in out
 
 
 def test_rules_explain_an_unknown_entity(capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -156,6 +156,12 @@ def test_a_name_right_before_an_honorific_is_reported_without_it(
         ("我的名字叫张三丰，电话13800138000", ["张三丰"]),
         ("快递员联系不上王磊（13800138000）", ["王磊"]),
         ("联系不上王磊", []),  # 联系 needs a phone number or an email beside it
+        # right before a mobile number, as shipping labels write them
+        ("谭明 13934588892 江西省永安县城北街12号", ["谭明"]),
+        ("张三丰，13800138000，浙江省杭州市", ["张三丰"]),
+        ("王磊:138 0013 8000", ["王磊"]),
+        ("高新区 13800138000", []),
+        ("王磊 1380013", []),  # no mobile number
     ],
 )
 def test_names_in_running_text_around_other_pi_greetings_and_resume_lines(
