@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from firewall.checksums import birth_date
+from firewall.checksums.cn_given_name import GIVEN_NAME_CHARS
 
 
 class _Span(Protocol):
@@ -33,7 +34,9 @@ _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
 # résumé line (王洁，男，), a separator and the first digits of a phone number (张三 138…), a
 # possessive of a number the person has (王芳的手机号); the last two count only where the text
 # holds such a number, since brands take possessives too (苏宁的电话).
-_FOLLOWING_WORDS = ("先生", "女士", "小姐", "您好", "你好", "同学")
+_GREETINGS = ("您好", "你好")
+_ADDRESSING = ("先生", "女士", "小姐", *_GREETINGS)
+_FOLLOWING_WORDS = (*_ADDRESSING, "同学")
 _FOLLOWING_OPENERS = frozenset("，,、:：;；(（ 的")
 
 
@@ -41,7 +44,6 @@ def _follows_names(word: str) -> bool:
     return word in _FOLLOWING_WORDS or word[:1] in _FOLLOWING_OPENERS
 
 
-_GREETINGS = ("您好", "你好")
 _CLAUSE_ENDS = set("，,。.！!？?、；;：: ")
 # Middle dots joining the parts of an ethnic-minority name (U+00B7, U+2022, U+30FB).
 _NAME_DOTS = "·•・"
@@ -104,6 +106,8 @@ def _name_ends_after_cues(
         if text.endswith(_GREETINGS, 0, c.cue_end):
             if not (_ends_clause(text, c.end) or text.startswith(following, c.end)):
                 continue
+            if text[c.end - 1] not in GIVEN_NAME_CHARS:  # 您好商家，您好王总，
+                continue
         elif text.endswith(following, 0, c.cue_end):
             continue
         name_start = _skip_separators(text, c.cue_end)
@@ -160,6 +164,10 @@ def _names_before_cues(
             starts_by_end.setdefault(c.end, set()).add(c.start)
     spans = []
     for end, starts in starts_by_end.items():
+        # An honorific or a greeting says a person is meant; the other following cues say less
+        # (房主，男，), so there the name must end as given names do.
+        if not text.startswith(_ADDRESSING, end) and text[end - 1] not in GIVEN_NAME_CHARS:
+            continue
         for start in sorted(starts):
             if text[start] in _NAME_STOP and start + 1 in starts:
                 continue
@@ -182,16 +190,20 @@ def _skip_separators(text: str, position: int) -> int:
     return position
 
 
-# Words that start like a surname + given name but are verbs or nouns: 申请 (apply), 成功, ...
+# Words that start like a surname + given name but are verbs, nouns or cities: 申请 (apply), 成功,
+# 金华 (the city).
 _NOT_NAME_WORDS = """
 方式 师傅 申请 成功 完成 实名 无法 出现 于是 由于 可以 需要 希望 表示 已经
 正在 通过 关于 安装 安全 明天 时间 方便 华为 任何 全部 平台 程序
 房间 支付 信息 金额 余额 温馨 高兴 万一 常见 江湖 钱包 包裹 邮件
 来电 来信 来访 关系 陈述 沈阳 武汉 宁波 黄金 白色 黑色 蓝色 红色
-金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴 苏宁
+金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴 苏宁 周一 周二 周三 周四 周五 周六 周日
 但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
 方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
 顾客 会员 同学 老师 读者 住户 护士 朋友 家人
+房东 房主
+金华 常德 安庆 吉林 黄山 南宁 南昌 南阳 唐山 咸阳 岳阳 衡阳 邵阳 信阳 安阳 濮阳 揭阳 湛江
+曲靖 玉溪 桂林 龙岩 宁德 吉安 银川 乐山 盘锦 吕梁 晋江
 """
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 

@@ -162,6 +162,13 @@ def test_a_name_right_before_an_honorific_is_reported_without_it(
         ("王磊:138 0013 8000", ["王磊"]),
         ("高新区 13800138000", []),
         ("王磊 1380013", []),  # no mobile number
+        ("张三 13800138000", ["张三"]),
+        # the weaker cues take only what ends as given names do, and no city
+        ("您好商家，您的订单已发货", []),
+        ("您好王总，您的验证码", []),
+        ("房主，男，35岁", []),
+        ("金华 13800138000", []),
+        ("周五的电话会议13800138000", []),
     ],
 )
 def test_names_in_running_text_around_other_pi_greetings_and_resume_lines(
