@@ -1,12 +1,13 @@
 """A Chinese name candidate that ends as given names end (王芳, 武丹丹), not as words do (周末).
 
-For rules whose cue words say less than a name key or 收货人 does: a possessive before a number a
-person has (王芳的手机号) is also written after brands, places and words (苏宁的电话, 高新区的车牌,
-周末的电话会议), and a greeting or a résumé line opens with words too (您好商家，, 房主，男，). The
-last character of a given name is nearly always one of some six hundred common in given names;
-the list below is those, written from common naming practice (not drawn from any generator), in
-simplified and traditional script, leaving out characters that mostly end words (末, 区, 通, 会,
-时, 中, 家).
+Some cues say less than a name key or 收货人 does: a possessive before a number a person has
+(王芳的手机号) is also written after brands, places and words (苏宁的电话, 高新区的车牌, 周末的电话
+会议), and a greeting or a résumé line opens with words too (您好商家，, 房主，男，). Behind such a
+cue the name refiner takes only a name whose last character is in ``GIVEN_NAME_CHARS``; as a
+validator, the same check serves rules that want it of every match. The last character of a given
+name is nearly always one of some six hundred common in given names: the list below, written from
+common naming practice (not drawn from any generator) in simplified and traditional script,
+leaving out characters that mostly end words (末, 区, 通, 会, 时, 中, 家).
 
 >>> validate(' 武丹丹 ')
 '武丹丹'
