@@ -290,6 +290,8 @@ def _rules_explain(args: argparse.Namespace) -> int:
             print(
                 f"  cue words only beside {', '.join(ctx.companions)}: {_word_list(ctx.companion_keywords)}"
             )
+        elif ctx.in_companion_texts:
+            print(f"  context: any text holding {', '.join(ctx.companions)} in running text")
         if ctx.keys:
             print(f"  JSON keys: {', '.join(ctx.keys)}")
         if ctx.deny_keys or ctx.deny_keywords:

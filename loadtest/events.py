@@ -628,6 +628,11 @@ TICKET_PI = _templates(
     "您好{CN_PERSON_NAME}，您的验证码已发送至{CN_MOBILE}，5分钟内有效",
     "{CN_PERSON_NAME}，女，出生日期{DATE_OF_BIRTH}，身份证号{CN_RESIDENT_ID}",
     "请将发票寄给{CN_PERSON_NAME}，邮箱{EMAIL}",
+    "{CN_PERSON_NAME}驾驶车牌{CN_LICENSE_PLATE}的车辆于今日进入园区",
+    "由{CN_PERSON_NAME}负责跟进，回访电话{CN_MOBILE}",
+    "审批人：{CN_PERSON_NAME}，报销卡号{CN_BANK_CARD}",
+    "周末在家，请回电{CN_MOBILE}",
+    "负责人：张经理，电话{CN_MOBILE}",
 )
 TICKET_NEUTRAL = _templates(
     "订单{order_no}已于{date_text}发货，快递单号{waybill}，预计三天内送达",
@@ -651,6 +656,7 @@ TICKET_NEUTRAL = _templates(
     "周末的电话会议改到{date_text}，订单{order_no}",
     "申通的电话一直打不通，快递单号{waybill}",
     "您好高级会员，{product}今日特价",
+    "适用人：全体员工，{product}限时领取",
 )
 REMARK_PI = _templates(
     "送货前请先打电话{CN_MOBILE}", "放快递柜，联系人{CN_PERSON_NAME}", "发票邮箱{EMAIL}",

@@ -19,6 +19,7 @@ from typing import NamedTuple, Protocol
 from firewall.config import ConfigError
 from firewall.detection import _native
 from firewall.detection.findings import Leaf
+from firewall.detection.refiners import SUBJECT_AFTER, SUBJECT_BEFORE
 from firewall.detection.rulepack import Boundary, RecoverStart
 
 SEPARATOR = b"\x00"
@@ -33,7 +34,11 @@ _EDGES: dict[Boundary, tuple[str, str | None]] = {
     Boundary.HEX_COLON: ("0-9A-Za-z:\\-", "0-9A-Za-z:\\-"),
     Boundary.WORD: ("0-9A-Za-z_\\-", "0-9A-Za-z_\\-"),
     Boundary.EMAIL: ("0-9A-Za-z._%+\\-", "0-9A-Za-z\\-"),
+    Boundary.CLAUSE: ("\\x{4e00}-\\x{9fa5}0-9A-Za-z", "\\x{4e00}-\\x{9fa5}"),
 }
+# Characters a boundary lets touch a match although its class excludes them: a name that opens a
+# clause follows 由, 请, 和… and is followed by the first character of a verb (在, 住, 说…).
+_EDGE_EXCEPTIONS: dict[Boundary, tuple[str, str]] = {Boundary.CLAUSE: (SUBJECT_BEFORE, SUBJECT_AFTER)}
 # Validators whose checksum C can test first: a value failing it certainly fails the validator
 # (tests/unit/test_native.py holds each to its Python validator), so such a match never reaches
 # Python.
@@ -258,7 +263,15 @@ def _wrap(expression: str, boundary: Boundary) -> str:
     if boundary is Boundary.NONE:
         return expression
     left, right = _EDGES[boundary]
-    return f"[^{left}](?:{expression})" + (f"[^{right}]" if right else "")
+    allow_left, allow_right = _EDGE_EXCEPTIONS.get(boundary, ("", ""))
+    wrapped = _guard(left, allow_left) + f"(?:{expression})"
+    return wrapped + _guard(right, allow_right) if right else wrapped
+
+
+def _guard(excluded: str, allowed: str) -> str:
+    """One character consumed beside a match (and trimmed in ``_native``): not of ``excluded``,
+    unless of ``allowed``."""
+    return f"(?:[^{excluded}]|[{allowed}])" if allowed else f"[^{excluded}]"
 
 
 def _literal(word: str) -> str:
@@ -340,11 +353,17 @@ _HEX_ESCAPE = re.compile(r"\\x\{([0-9a-fA-F]+)\}")
 
 def to_python_regex(expression: str, boundary: Boundary) -> str:
     """The same expression in Python syntax, boundaries as lookarounds (``re`` has them)."""
-    body = _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), expression)
     if boundary is Boundary.NONE:
-        return body
+        return _python_escapes(expression)
     left, right = _EDGES[boundary]
-    return f"(?<![{left}])(?:{body})" + (f"(?![{right}])" if right else "")
+    allow_left, allow_right = _EDGE_EXCEPTIONS.get(boundary, ("", ""))
+    before = f"(?<![{left}])" if not allow_left else f"(?:(?<![{left}])|(?<=[{allow_left}]))"
+    after = f"(?![{right}])" if not allow_right else f"(?:(?![{right}])|(?=[{allow_right}]))"
+    return _python_escapes(before + f"(?:{expression})" + (after if right else ""))
+
+
+def _python_escapes(expression: str) -> str:
+    return _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), expression)
 
 
 class PythonReBackend:

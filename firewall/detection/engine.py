@@ -50,6 +50,7 @@ from firewall.detection.refiners import (
     refine_born_date,
     refine_person_name,
     refine_street_address,
+    refine_subject_name,
     refine_whole_leaf,
 )
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
@@ -58,6 +59,7 @@ from firewall.memory import cyclic_gc_paused
 
 _REFINERS = {
     Refiner.PERSON_NAME: refine_person_name,
+    Refiner.SUBJECT_NAME: refine_subject_name,
     Refiner.ADDRESS: refine_address,
     Refiner.WHOLE_LEAF: refine_whole_leaf,
     Refiner.BORN_DATE: refine_born_date,
@@ -156,11 +158,14 @@ class _Piece:
     """A leaf, or the part of one around a trigger cue, for the gated scan (a class with a native
     constructor, as RawMatch)."""
 
-    def __init__(self, leaf: Leaf, leaf_index: int, offset: int, full: int) -> None:
+    def __init__(
+        self, leaf: Leaf, leaf_index: int, offset: int, full: int, rules: frozenset[int] | None = None
+    ) -> None:
         self.leaf = leaf
         self.leaf_index = leaf_index  # of the whole leaf in the batch
         self.offset = offset  # where the piece starts in the whole leaf's text
         self.full = full  # length of the whole leaf's text
+        self.rules = rules  # the rules it is scanned for; None: those of its leaf's key and cues
 
 
 class _RememberedVerdicts:
@@ -240,6 +245,7 @@ class Detector:
                     for word in rule.context.keywords + rule.context.companion_keywords
                 )
                 | ({_key_cue(index)} if rule.context.keys else set())
+                | ({_text_cue(index)} if rule.context.in_companion_texts else set())
                 if needs_context
                 else frozenset()
             )
@@ -348,6 +354,12 @@ class Detector:
                 triggered.setdefault(cue_id, set()).add(r.index)
         self._cue_reach = reach
         self._companions = companions
+        # Rules whose context is any text holding one of their companions: text cue -> entities.
+        self._text_companions = {
+            _text_cue(r.index): frozenset(r.rule.context.companions)
+            for r in self._rules
+            if r.needs_context and r.rule.context.in_companion_texts
+        }
         self._rules_of_cue = {cue_id: frozenset(rules) for cue_id, rules in triggered.items()}
         self._gated_rules = frozenset(r.index for r in self._rules if r.needs_context)
         self.stage_times: StageTimes | None = None  # attach one to time each stage
@@ -416,11 +428,20 @@ class Detector:
             candidates = self._candidates(leaves, matches, cues, key_rules)
             if self._companions and cues:
                 cues = self._cues_with_companions(cues, candidates)
+            text_cues = self._text_cues(leaves, candidates) if self._text_companions else {}
         with self._stage("gated pieces (keys, cue windows)"):
             pieces = self._gated_pieces(leaves, cues, key_rules)
+            # a text that is a rule's context is scanned whole, for that rule only
+            rules_of_cue = self._rules_of_cue
+            for leaf_index, hits in text_cues.items():
+                rules = frozenset(rule for cue_id, _, _ in hits for rule in rules_of_cue[cue_id])
+                text = leaves[leaf_index].text
+                pieces.append(_Piece(leaves[leaf_index], leaf_index, 0, len(text), rules))
         if pieces:
             with self._stage("gated database + hit mapping"):
                 gated_matches = self._scan_gated(pieces, cues, key_rules)
+            for leaf_index, hits in text_cues.items():
+                cues.setdefault(leaf_index, []).extend(hits)
             remapped = []
             for m in gated_matches:
                 piece = pieces[m.leaf]
@@ -550,9 +571,11 @@ class Detector:
         wanted: dict[int, list[int]] = {}
         rules_of_cue = self._rules_of_cue
         for index, piece in enumerate(pieces):
-            rules = key_rules[piece.leaf_index].gated
-            for cue_id, _start, _end in cues.get(piece.leaf_index, ()):
-                rules = rules | rules_of_cue.get(cue_id, frozenset())
+            rules = piece.rules
+            if rules is None:
+                rules = key_rules[piece.leaf_index].gated
+                for cue_id, _start, _end in cues.get(piece.leaf_index, ()):
+                    rules = rules | rules_of_cue.get(cue_id, frozenset())
             for rule in rules:
                 wanted.setdefault(rule, []).append(index)
         matches: list[RawMatch] = []
@@ -598,6 +621,25 @@ class Detector:
             if kept:
                 counted[leaf] = kept
         return counted
+
+    def _text_cues(
+        self, leaves: Sequence[Leaf], candidates: Sequence[Candidate]
+    ) -> dict[int, list[tuple[int, int, int]]]:
+        """Per leaf, a text cue over the whole text for each rule one of whose companions the leaf
+        holds in running text (not keyed: a mobile under a mobile key says nothing of a name)."""
+        entities: dict[int, set[str]] = {}
+        for candidate in candidates:
+            if not candidate.keyed:
+                entities.setdefault(candidate.leaf_index, set()).add(candidate.compiled.entity)
+        text_cues: dict[int, list[tuple[int, int, int]]] = {}
+        for leaf, present in entities.items():
+            text = leaves[leaf].text
+            if text.isascii():
+                continue
+            for cue_id, wanted in self._text_companions.items():
+                if not wanted.isdisjoint(present):
+                    text_cues.setdefault(leaf, []).append((cue_id, 0, len(text)))
+        return text_cues
 
     def _candidates(
         self,
@@ -697,6 +739,14 @@ def _key_cue(rule: int) -> int:
     return -1 - rule
 
 
+_TEXT_CUES = -(1 << 20)  # text cue ids from here down, below every text key's
+
+
+def _text_cue(rule: int) -> int:
+    """The cue id of a whole text holding one of a rule's companions."""
+    return _TEXT_CUES - rule
+
+
 def _companion_cues(
     rules: Sequence[_CompiledRule], trigger_cues: dict[str, int]
 ) -> dict[int, frozenset[str]]:
@@ -756,6 +806,8 @@ def _cue_gap(
     for cue_id, cue_start, cue_end in leaf_cues:
         if cue_id not in cue_ids:
             continue
+        if cue_id <= _TEXT_CUES:  # the whole text is the context
+            return 0
         if cue_id < 0:
             if cue_end <= start and not text[cue_end:start].strip(_VALUE_OPENERS):
                 return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from firewall.checksums import birth_date
 from firewall.checksums.cn_given_name import GIVEN_NAME_CHARS
@@ -40,17 +40,28 @@ _FOLLOWING_WORDS = (*_ADDRESSING, "同学")
 _FOLLOWING_OPENERS = frozenset("，,、:：;；(（ 的")
 
 
-def _following_cues(cue_words: tuple[str, ...]) -> tuple[str, ...]:
-    """The cue words of a rule that follow names; worked out once per rule, not per leaf (a rule
-    names up to a few hundred cue words)."""
-    following = _FOLLOWING_OF.get(cue_words)
-    if following is None:
+class _CueRoles(NamedTuple):
+    following: tuple[str, ...]  # cue words that follow names
+    colon: tuple[str, ...]  # one character and a colon (审批人：, 操作员:): they say less
+    naming: tuple[str, ...]  # the other cue words before a name (收货人, 尊敬的)
+
+
+def _cue_roles(cue_words: tuple[str, ...]) -> _CueRoles:
+    """A rule's cue words by role; worked out once per rule, not per leaf (a rule names up to a
+    few hundred cue words)."""
+    roles = _ROLES_OF.get(cue_words)
+    if roles is None:
         following = tuple(w for w in cue_words if w in _FOLLOWING_WORDS or w[:1] in _FOLLOWING_OPENERS)
-        _FOLLOWING_OF[cue_words] = following
-    return following
+        colon = tuple(w for w in cue_words if len(w) == 2 and w[1] in "：:" and w not in following)
+        naming = tuple(w for w in cue_words if w not in following and w not in colon)
+        roles = _ROLES_OF[cue_words] = _CueRoles(following, colon, naming)
+    return roles
 
 
-_FOLLOWING_OF: dict[tuple[str, ...], tuple[str, ...]] = {}
+_ROLES_OF: dict[tuple[str, ...], _CueRoles] = {}
+# Titles after a surname: 张经理, 王总, 李老师 are no names.
+_TITLES = ("经理", "总监", "主任", "主管", "老师", "师傅", "医生", "律师", "教授", "老板", "总")
+_NOT_GIVEN_OPENERS = (*_FOLLOWING_WORDS, *_TITLES)
 
 
 _CLAUSE_ENDS = set("，,。.！!？?、；;：: ")
@@ -79,11 +90,13 @@ def refine_person_name(
         lo, hi = _stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
-    following = _following_cues(tuple(cue_words))
+    roles = _cue_roles(tuple(cue_words))
+    following = roles.following
     spans = _names_before_cues(text, candidates, following) if following else []
-    for start, ends in _name_ends_after_cues(text, candidates, following).items():
-        # A surname and an honorific is no name (尊敬的用户王先生: 王先生 is not 王 + 先生 as given name).
-        if text[start : start + 2] in _NOT_NAMES or text.startswith(_FOLLOWING_WORDS, start + 1):
+    for start, ends in _name_ends_after_cues(text, candidates, roles).items():
+        # A surname and an honorific or a title is no name (尊敬的用户王先生: 王先生 is not 王 +
+        # 先生 as given name; 负责人：张经理).
+        if text[start : start + 2] in _NOT_NAMES or text.startswith(_NOT_GIVEN_OPENERS, start + 1):
             continue
         space = text.find(" ", start, max(ends))
         if space >= 0:
@@ -100,11 +113,10 @@ def refine_person_name(
     return spans
 
 
-def _name_ends_after_cues(
-    text: str, candidates: Sequence[_Span], following: tuple[str, ...]
-) -> dict[int, list[int]]:
+def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRoles) -> dict[int, list[int]]:
     """Where a name may start right after a cue word (past separators), and the candidates'
     ends from there."""
+    following = roles.following
     ends_at: dict[int, list[int]] = {}
     for c in candidates:
         if c.cue_end is None:
@@ -115,9 +127,9 @@ def _name_ends_after_cues(
         if text.endswith(_GREETINGS, 0, c.cue_end):
             if not (_ends_clause(text, c.end) or text.startswith(following, c.end)):
                 continue
-            if text[c.end - 1] not in GIVEN_NAME_CHARS:  # 您好商家，您好王总，
-                continue
-        elif text.endswith(following, 0, c.cue_end):
+            if text[c.end - 1] not in GIVEN_NAME_CHARS and not _has_name_dot(text, c.start, c.end):
+                continue  # 您好商家，您好王总，
+        elif text.endswith(following, 0, c.cue_end) or _unlike_name_after_colon_cue(text, c, roles):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
@@ -125,6 +137,20 @@ def _name_ends_after_cues(
         if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
     return ends_at
+
+
+def _unlike_name_after_colon_cue(text: str, c: _Span, roles: _CueRoles) -> bool:
+    """After a cue of one character and a colon alone (审批人：, 操作员:, not 收货人：), a name must
+    end as given names do: 审批人：周建华, but not 适用人：全体员工. A name joined by a middle dot
+    (审批人：艾力·托合提) ends as transliterations do."""
+    assert c.cue_end is not None
+    return (
+        bool(roles.colon)
+        and text.endswith(roles.colon, 0, c.cue_end)
+        and not text.endswith(roles.naming, 0, c.cue_end - 1)
+        and text[c.end - 1] not in GIVEN_NAME_CHARS
+        and not _has_name_dot(text, c.start, c.end)
+    )
 
 
 def _ends_clause(text: str, position: int) -> bool:
@@ -193,6 +219,59 @@ def _names_before_cues(
     return spans
 
 
+# A name opening a clause (王芳住在…, 由李明负责, 请通知张伟尽快…) in a text that holds other PI: the
+# characters that may stand right before it (words that open a name), and the first characters of
+# what a subject does after it (verbs, adverbs, prepositions: 住在, 今年, 通过, 驾驶, 持, 使用…,
+# and 的). The rule's clause boundary reads them (``backends``); not 为: 燕君为了 and 秦赵燕为何
+# open sentences of a history text.
+SUBJECT_BEFORE = "由请据和与给让叫找被把向跟同及了知天才"
+SUBJECT_AFTER = (
+    "在住今来已和与及是通的向将说表持使给约出驾担反于到去从对把被让也都就还要会曾正现刚又再昨"
+    "明前后没不因需想尽签申办购买预下支付提收发打拨致咨投退登注绑称告等共带跟同转借欠用负开乘入离回均"
+)
+# Single-character surnames that are far more often words at the start of a clause (于是, 时间,
+# 由于, 那么, 全部, 文件, 成功, 国际, 应该…), in simplified and traditional script.
+_WORDLIKE_SURNAMES = set("于於时時由那全文成简簡来來其国國应應")
+# Two characters ending in 国 or 北 name a state or a region far more often (赵国, 冀北), and so
+# does a numeral before 国 (秦、赵、燕三国).
+_PLACE_ENDINGS = set("国國北")
+_NUMERALS = set("一二三四五六七八九十两兩")
+
+
+def refine_subject_name(
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+) -> list[tuple[int, int]]:
+    """Names opening a clause in a text that holds other PI (王芳住在…, 张伟，身份证…): the rule's
+    clause boundary has placed each candidate between punctuation, a space or a word that opens a
+    name, and punctuation or the first character of a verb. The given name holds no stop character
+    and ends as given names do (a name joined by a middle dot holds no stop character in either
+    part); of two lengths, the longer is taken."""
+    ends_by_start: dict[int, list[int]] = {}
+    for c in candidates:
+        ends_by_start.setdefault(c.start, []).append(c.end)
+    spans = []
+    for start, ends in ends_by_start.items():
+        if text[start] in _WORDLIKE_SURNAMES or text[start : start + 2] in _NOT_NAMES:
+            continue
+        chosen = None
+        for end in sorted(ends):
+            if _has_name_dot(text, start, end):  # 阿依·热合曼: no stop character in either part
+                if not any(ch in _DOT_NAME_STOP for ch in text[start:end]):
+                    chosen = end
+                continue
+            given = text[start + 1 : end]
+            if (given[:1] != "小" and given[:1] in _NAME_STOP) or any(ch in _NAME_STOP for ch in given[1:]):
+                break
+            if text[end - 1] not in GIVEN_NAME_CHARS:
+                continue
+            if text[end - 1] in _PLACE_ENDINGS and (end - start == 2 or text[end - 2] in _NUMERALS):
+                continue
+            chosen = end
+        if chosen is not None:
+            spans.append((start, chosen))
+    return spans
+
+
 def _skip_separators(text: str, position: int) -> int:
     while position < len(text) and text[position] in ":：=， \t\"'":
         position += 1
@@ -209,7 +288,7 @@ _NOT_NAME_WORDS = """
 金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴 苏宁 周一 周二 周三 周四 周五 周六 周日
 但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
 方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
-顾客 会员 同学 老师 读者 住户 护士 朋友 家人
+顾客 会员 同学 老师 读者 住户 护士 朋友 家人 智能
 房东 房主
 金华 常德 安庆 吉林 黄山 南宁 南昌 南阳 唐山 咸阳 岳阳 衡阳 邵阳 信阳 安阳 濮阳 揭阳 湛江
 曲靖 玉溪 桂林 龙岩 宁德 吉安 银川 乐山 盘锦 吕梁 晋江

@@ -50,6 +50,9 @@ class Boundary(StrEnum):
     WORD = "word"  # no letter, digit, dash or underscore (account ids)
     EMAIL = "email"  # no character an email address may contain
     BLOB = "blob"  # starts after a non-base64 character; may run on (templates are long)
+    # A word of its own in Chinese text: no Han character, digit or letter before it but a word
+    # that opens a name (由, 请, 和…), no Han character after it but the first of a verb (在, 住…).
+    CLAUSE = "clause"
     NONE = "none"
 
 
@@ -57,6 +60,7 @@ class Refiner(StrEnum):
     """Span post-processing for entities whose extent a pattern cannot fix by itself."""
 
     PERSON_NAME = "person_name"
+    SUBJECT_NAME = "subject_name"  # a name opening a clause: 王芳住在…
     ADDRESS = "address"
     WHOLE_LEAF = "whole_leaf"
     BORN_DATE = "born_date"
@@ -82,15 +86,22 @@ class Context(_Strict):
     required: bool = False  # without context the rule never reports
     # Cue words too common to send a text down the full path by themselves (请联系在线客服 is in
     # every support text): they count only in a text that also holds a candidate of one of
-    # ``companions`` (请联系王芳，电话138…), entities that rules reporting alone find.
+    # ``companions`` (请联系王芳，电话138…), entities that rules reporting alone find. Companions
+    # without companion cue words make the whole text the context: the rule is looked for in
+    # any non-ASCII text that holds one of them, not under a key that names it (王芳住在…，手机138…).
     companion_keywords: tuple[str, ...] = ()
     companions: tuple[ENTITY_ID, ...] = ()
 
     @model_validator(mode="after")
     def _companions_named(self) -> Context:
-        if bool(self.companion_keywords) != bool(self.companions):
-            raise ValueError("companion_keywords and companions go together")
+        if self.companion_keywords and not self.companions:
+            raise ValueError("companion_keywords need companions, the entities they count beside")
         return self
+
+    @property
+    def in_companion_texts(self) -> bool:
+        """Whether any text holding a companion is the rule's context (no cue word needed)."""
+        return bool(self.companions) and not self.companion_keywords
 
 
 class RecoverStart(_Strict):

@@ -231,9 +231,11 @@ def test_rules_explain_shortens_lexicon_expansions(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
     _, out, _ = _run(capsysbinary, "rules", "explain", "CN_PERSON_NAME")
-    # four rules whose expressions the surname lexicon expands: three shown each, then a count
-    assert out.count("more (lexicon)") == 4
-    assert out.count("  expression: ") == 16
+    # five rules whose expressions the surname lexicon expands: three shown each, then a count
+    assert out.count("more (lexicon)") == 5
+    assert out.count("  expression: ") == 20
+    # a rule whose context is any text holding one of its companions says so
+    assert "  context: any text holding CN_MOBILE, CN_LANDLINE, EMAIL, CN_RESIDENT_ID" in out
     assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络, 联系不上") == 2
     # a cue word with a space in it is quoted
     assert '" 130", " 131",' in out

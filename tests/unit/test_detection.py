@@ -237,6 +237,17 @@ def test_re_backend_finds_the_same_as_hyperscan(detector: Detector, re_detector:
     assert re_detector.scan_payloads(payloads) == detector.scan_payloads(payloads)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["孙洁驾驶车牌号为贵B25517的车辆", "由丁淑兰负责跟进，座机13466892838", "3单元，电话13812345678"],
+)
+def test_re_backend_reads_the_clause_boundary_as_hyperscan_does(
+    detector: Detector, re_detector: Detector, text: str
+) -> None:
+    payload = [text.encode()]
+    assert re_detector.scan_payloads(payload) == detector.scan_payloads(payload)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: re.finditer reports one greedy match per start (王芳先), Hyperscan every end "

@@ -15,6 +15,7 @@ from firewall.detection.refiners import (
     refine_born_date,
     refine_person_name,
     refine_street_address,
+    refine_subject_name,
     refine_whole_leaf,
 )
 
@@ -175,6 +176,50 @@ def test_names_in_running_text_around_other_pi_greetings_and_resume_lines(
     detector: Detector, text: str, names: list[str]
 ) -> None:
     assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a name opening a clause, in a text that holds a phone, an email, an id, a card or a plate
+        ("孙洁驾驶车牌号为贵B25517的车辆于今日进入园区", ["孙洁"]),
+        ("武丹丹住在城东，手机13600339075", ["武丹丹"]),
+        ("由丁淑兰负责跟进，座机13466892838", ["丁淑兰"]),
+        ("请通知李霞尽快还款，卡号6222021234567890128", ["李霞"]),
+        ("栗建华和彭林是同事，电话分别是15963049403和13969910237", ["栗建华", "彭林"]),
+        ("客服回访了王玉英，号码18046111393", ["王玉英"]),
+        ("欧阳娜娜通过18046111393注册了账号", ["欧阳娜娜"]),
+        ("工号0372刘芳为您服务，如有疑问请致电13800138000", []),  # after a digit: no word start
+        ("刘芳，工号0372，电话13800138000", ["刘芳"]),
+        ("王俊通过邮箱 wang.jun@example.com 提交了申请", ["王俊"]),
+        # no companion in the text: a name-shaped subject says nothing by itself
+        ("武丹丹住在城东", []),
+        ("王龙在杭州开了一家店", []),
+        # words, states and numerals that open clauses
+        ("于是我打了13800138000", []),
+        ("时间在13800138000之后", []),
+        ("秦、赵、燕三国，电话13812345678", []),
+        ("赵国、燕国，电话13812345678", []),
+        ("燕君为了保持北部，电话13812345678", []),
+        ("3单元，电话13812345678", []),
+        ("周末在家，电话13812345678", []),
+    ],
+)
+def test_names_opening_a_clause_beside_other_pi(detector: Detector, text: str, names: list[str]) -> None:
+    assert _names(detector, text) == names
+
+
+def test_a_subject_name_is_not_looked_for_beside_keyed_pi(detector: Detector) -> None:
+    # The mobile under its own key says nothing of the note beside it.
+    payload = '{"mobile": "13800138000", "note": "王龙在杭州开了一家店"}'
+    assert [e for e, _ in found_texts(detector, payload.encode())] == ["CN_MOBILE"]
+
+
+def test_subject_names_take_the_longer_candidate_that_ends_before_a_verb() -> None:
+    text = "张明天到了，13800138000"  # 张明 before 天 (no verb), 张明天 before 到
+    assert refine_subject_name(text, [_Span(0, 2), _Span(0, 3)], False, ()) == [(0, 3)]
+    # A given name holding a stop character is no name: 张在 is not taken from 张在家.
+    assert refine_subject_name("张在家，13800138000", [_Span(0, 2), _Span(0, 3)], False, ()) == []
 
 
 def test_honorific_names_take_the_longest_candidate_that_starts_a_word() -> None:

@@ -192,7 +192,7 @@ def test_companion_cues_need_companion_entities(tmp_path: Path) -> None:
     file = _pack(tmp_path, _rule(extra="    context:\n      companion_keywords: [联系]\n"))
     message = _config_error(tmp_path, cache=tmp_path)
     assert f"{file}: rule tiny_rule: context" in message
-    assert "companion_keywords and companions go together" in message
+    assert "companion_keywords need companions" in message
 
 
 def test_a_companion_entity_no_rule_finds_is_named(tmp_path: Path) -> None:
