@@ -52,6 +52,7 @@ from firewall.detection.refiners import (
     refine_street_address,
     refine_subject_name,
     refine_whole_leaf,
+    stripped_bounds,
 )
 from firewall.detection.rulepack import Refiner, Rule, RulePack, load_rule_pack
 from firewall.detection.words import word_before, word_gap
@@ -428,20 +429,11 @@ class Detector:
             candidates = self._candidates(leaves, matches, cues, key_rules)
             if self._companions and cues:
                 cues = self._cues_with_companions(cues, candidates)
-            text_cues = self._text_cues(leaves, candidates) if self._text_companions else {}
         with self._stage("gated pieces (keys, cue windows)"):
             pieces = self._gated_pieces(leaves, cues, key_rules)
-            # a text that is a rule's context is scanned whole, for that rule only
-            rules_of_cue = self._rules_of_cue
-            for leaf_index, hits in text_cues.items():
-                rules = frozenset(rule for cue_id, _, _ in hits for rule in rules_of_cue[cue_id])
-                text = leaves[leaf_index].text
-                pieces.append(_Piece(leaves[leaf_index], leaf_index, 0, len(text), rules))
         if pieces:
             with self._stage("gated database + hit mapping"):
                 gated_matches = self._scan_gated(pieces, cues, key_rules)
-            for leaf_index, hits in text_cues.items():
-                cues.setdefault(leaf_index, []).extend(hits)
             remapped = []
             for m in gated_matches:
                 piece = pieces[m.leaf]
@@ -453,8 +445,14 @@ class Detector:
                     )
             with self._stage("validators and context"):
                 candidates.extend(self._candidates(leaves, remapped, cues, key_rules))
+        held: dict[int, list[Candidate]] | None = {} if self._text_companions else None
         with self._stage("refiners and overlaps"):
-            resolved = self._resolve(leaves, candidates, decoded_at)
+            resolved = self._resolve(leaves, candidates, decoded_at, held)
+        if held:
+            with self._stage("texts holding companions"):
+                resolved = self._with_text_companion_rules(
+                    leaves, resolved, held, cues, key_rules, decoded_at
+                )
         for finding_leaf, finding in sorted(resolved, key=lambda pair: (pair[0], pair[1].start)):
             results[owner[finding_leaf]].append(finding)
         return results
@@ -622,24 +620,56 @@ class Detector:
                 counted[leaf] = kept
         return counted
 
-    def _text_cues(
-        self, leaves: Sequence[Leaf], candidates: Sequence[Candidate]
-    ) -> dict[int, list[tuple[int, int, int]]]:
-        """Per leaf, a text cue over the whole text for each rule one of whose companions the leaf
-        holds in running text (not keyed: a mobile under a mobile key says nothing of a name)."""
-        entities: dict[int, set[str]] = {}
-        for candidate in candidates:
-            if not candidate.keyed:
-                entities.setdefault(candidate.leaf_index, set()).add(candidate.compiled.entity)
-        text_cues: dict[int, list[tuple[int, int, int]]] = {}
-        for leaf, present in entities.items():
-            text = leaves[leaf].text
+    def _with_text_companion_rules(
+        self,
+        leaves: Sequence[Leaf],
+        resolved: list[tuple[int, Finding]],
+        held: dict[int, list[Candidate]],
+        cues: dict[int, list[tuple[int, int, int]]],
+        key_rules: list[_KeyRules],
+        decoded_at: dict[int, list[int]],
+    ) -> list[tuple[int, Finding]]:
+        """The rules whose context is a text holding a finding of one of their companions (``held``:
+        what was taken in each leaf; a value that is the whole text does not count): each such
+        text is scanned whole for them, and what they find where nothing was taken is added."""
+        pieces: list[_Piece] = []
+        for leaf_index, taken in held.items():
+            text = leaves[leaf_index].text
             if text.isascii():
                 continue
-            for cue_id, wanted in self._text_companions.items():
-                if not wanted.isdisjoint(present):
-                    text_cues.setdefault(leaf, []).append((cue_id, 0, len(text)))
-        return text_cues
+            lo, hi = stripped_bounds(text)
+            present = {c.compiled.entity for c in taken if c.start > lo or c.end < hi}
+            if not present:
+                continue
+            hits = [
+                (cue_id, 0, len(text))
+                for cue_id, wanted in self._text_companions.items()
+                if not wanted.isdisjoint(present)
+            ]
+            if hits:
+                cues.setdefault(leaf_index, []).extend(hits)
+                rules = frozenset(rule for cue_id, _, _ in hits for rule in self._rules_of_cue[cue_id])
+                pieces.append(_Piece(leaves[leaf_index], leaf_index, 0, len(text), rules))
+        if not pieces:
+            return resolved
+        found = [
+            RawMatch(m.rule, pieces[m.leaf].leaf_index, m.start, m.end)
+            for m in self._scan_gated(pieces, cues, key_rules)
+        ]
+        by_leaf: dict[int, list[Candidate]] = {}
+        for candidate in self._candidates(leaves, found, cues, key_rules):
+            by_leaf.setdefault(candidate.leaf_index, []).append(candidate)
+        for leaf_index, group in by_leaf.items():
+            # added where nothing was taken: what a finding covers stays (a name after 收货人：
+            # opens a clause too)
+            leaf, taken = leaves[leaf_index], held[leaf_index]
+            new = [
+                c
+                for c in _taken(_refine(leaf, group))
+                if all(c.end <= t.start or c.start >= t.end for t in taken)
+            ]
+            resolved.extend(_findings(leaf_index, leaf, new, decoded_at.get(leaf_index)))
+        return resolved
 
     def _candidates(
         self,
@@ -686,44 +716,63 @@ class Detector:
         return out
 
     def _resolve(
-        self, leaves: Sequence[Leaf], candidates: list[Candidate], decoded_at: dict[int, list[int]]
+        self,
+        leaves: Sequence[Leaf],
+        candidates: list[Candidate],
+        decoded_at: dict[int, list[int]],
+        held: dict[int, list[Candidate]] | None = None,
     ) -> list[tuple[int, Finding]]:
-        """The findings: overlaps resolved, spans refined, offsets into the text at the leaf's path
-        (a decoded leaf's mapped back to the escapes they were written as)."""
+        """The findings: spans refined, overlaps resolved, offsets into the text at the leaf's path
+        (a decoded leaf's mapped back to the escapes they were written as). ``held`` collects the
+        candidates taken in each leaf."""
         by_leaf: dict[int, list[Candidate]] = {}
         for candidate in candidates:
             by_leaf.setdefault(candidate.leaf_index, []).append(candidate)
         resolved: list[tuple[int, Finding]] = []
         for leaf_index, group in by_leaf.items():
             leaf = leaves[leaf_index]
-            group = _refine(leaf, group)
-            # Highest confidence wins an overlap; then the longer span; then the earlier rule.
-            group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.compiled.rule_id))
-            taken: list[Candidate] = []
-            for candidate in group:
-                if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
-                    taken.append(candidate)
-            taken.sort(key=lambda c: c.start)
-            written_at = decoded_at.get(leaf_index)
-            for c in taken:
-                start, end = c.start, c.end
-                if written_at is not None:
-                    start, end = written_at[start], written_at[end]
-                resolved.append(
-                    (
-                        leaf_index,
-                        Finding(
-                            entity=c.compiled.entity,
-                            rule_id=c.compiled.rule_id,
-                            path=leaf.path,
-                            start=start + leaf.offset,
-                            end=end + leaf.offset,
-                            confidence=round(c.confidence, 3),
-                            sensitive=c.compiled.sensitive,
-                        ),
-                    )
-                )
+            taken = _taken(_refine(leaf, group))
+            if held is not None:
+                held[leaf_index] = taken
+            resolved.extend(_findings(leaf_index, leaf, taken, decoded_at.get(leaf_index)))
         return resolved
+
+
+def _taken(group: list[Candidate]) -> list[Candidate]:
+    """Of overlapping candidates, the one with the highest confidence; then the longer span; then
+    the earlier rule. In order of start."""
+    group.sort(key=lambda c: (-c.confidence, -(c.end - c.start), c.compiled.rule_id))
+    taken: list[Candidate] = []
+    for candidate in group:
+        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+            taken.append(candidate)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _findings(
+    leaf_index: int, leaf: Leaf, taken: Sequence[Candidate], written_at: list[int] | None
+) -> list[tuple[int, Finding]]:
+    found = []
+    for c in taken:
+        start, end = c.start, c.end
+        if written_at is not None:
+            start, end = written_at[start], written_at[end]
+        found.append(
+            (
+                leaf_index,
+                Finding(
+                    entity=c.compiled.entity,
+                    rule_id=c.compiled.rule_id,
+                    path=leaf.path,
+                    start=start + leaf.offset,
+                    end=end + leaf.offset,
+                    confidence=round(c.confidence, 3),
+                    sensitive=c.compiled.sensitive,
+                ),
+            )
+        )
+    return found
 
 
 def _is_text_key(text: str, start: int, end: int) -> bool:

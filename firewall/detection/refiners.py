@@ -72,7 +72,7 @@ _NAME_DOTS = "·•・"
 _DOT_NAME_STOP = _NAME_STOP - set("买都")
 
 
-def _stripped_bounds(text: str) -> tuple[int, int]:
+def stripped_bounds(text: str) -> tuple[int, int]:
     start = len(text) - len(text.lstrip())
     return start, len(text.rstrip())
 
@@ -87,7 +87,7 @@ def refine_person_name(
     a colon or space) count; the name ends before the first stop character of its given name.
     """
     if keyed:
-        lo, hi = _stripped_bounds(text)
+        lo, hi = stripped_bounds(text)
         if any(c.start == lo and c.end == hi for c in candidates):
             return [(lo, hi)]
     roles = _cue_roles(tuple(cue_words))
@@ -372,7 +372,7 @@ def refine_address(
     on a cue word, with no division name to vouch for it, must reach a house number.
     """
     if keyed and candidates:
-        return [_stripped_bounds(text)]
+        return [stripped_bounds(text)]
     spans: list[tuple[int, int]] = []
     for c in candidates:
         start, anchor_end, is_cue = c.start, c.end, text[c.start : c.end] in cue_words
@@ -427,7 +427,7 @@ def refine_whole_leaf(
     cue word, as the whole run that the match begins (the rule matches only a blob's first
     characters, or a list's first numbers)."""
     if keyed and candidates:
-        return [_stripped_bounds(text)]
+        return [stripped_bounds(text)]
     return _merge_spans([(c.start, _run_end(text, c.start, c.end)) for c in candidates])
 
 

@@ -87,8 +87,8 @@ class Context(_Strict):
     # Cue words too common to send a text down the full path by themselves (请联系在线客服 is in
     # every support text): they count only in a text that also holds a candidate of one of
     # ``companions`` (请联系王芳，电话138…), entities that rules reporting alone find. Companions
-    # without companion cue words make the whole text the context: the rule is looked for in
-    # any non-ASCII text that holds one of them, not under a key that names it (王芳住在…，手机138…).
+    # without companion cue words make the whole text the context: the rule is looked for in any
+    # non-ASCII text where one of them was found, other than as the whole text (王芳住在…，手机138…).
     companion_keywords: tuple[str, ...] = ()
     companions: tuple[ENTITY_ID, ...] = ()
 
@@ -100,7 +100,7 @@ class Context(_Strict):
 
     @property
     def in_companion_texts(self) -> bool:
-        """Whether any text holding a companion is the rule's context (no cue word needed)."""
+        """Whether any text holding a companion's finding is the rule's context (no cue word)."""
         return bool(self.companions) and not self.companion_keywords
 
 

@@ -192,9 +192,13 @@ def test_names_in_running_text_around_other_pi_greetings_and_resume_lines(
         ("工号0372刘芳为您服务，如有疑问请致电13800138000", []),  # after a digit: no word start
         ("刘芳，工号0372，电话13800138000", ["刘芳"]),
         ("王俊通过邮箱 wang.jun@example.com 提交了申请", ["王俊"]),
-        # no companion in the text: a name-shaped subject says nothing by itself
+        # an address or a birth date found in the text counts too
+        ("王龙在浙江省杭州市西湖区文三路90号开了一家店", ["王龙"]),
+        ("何亮于1963年7月31日出生", ["何亮"]),
+        # no companion found in the text: a name-shaped subject says nothing by itself
         ("武丹丹住在城东", []),
         ("王龙在杭州开了一家店", []),
+        ("王龙在上海出差", []),
         # words, states and numerals that open clauses
         ("于是我打了13800138000", []),
         ("时间在13800138000之后", []),
