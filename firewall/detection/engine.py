@@ -156,8 +156,8 @@ class Candidate:
 
 
 class _Piece:
-    """A leaf, or the part of one around a trigger cue, for the gated scan (a class with a native
-    constructor, as RawMatch)."""
+    """A leaf, the part of one around a trigger cue, or a text where a rule's companion was found,
+    for the gated scan (a class with a native constructor, as RawMatch)."""
 
     def __init__(
         self, leaf: Leaf, leaf_index: int, offset: int, full: int, rules: frozenset[int] | None = None
@@ -355,7 +355,8 @@ class Detector:
                 triggered.setdefault(cue_id, set()).add(r.index)
         self._cue_reach = reach
         self._companions = companions
-        # Rules whose context is any text holding one of their companions: text cue -> entities.
+        # Rules whose context is any text where one of their companions was found: text cue ->
+        # those entities.
         self._text_companions = {
             _text_cue(r.index): frozenset(r.rule.context.companions)
             for r in self._rules
@@ -753,6 +754,7 @@ def _taken(group: list[Candidate]) -> list[Candidate]:
 def _findings(
     leaf_index: int, leaf: Leaf, taken: Sequence[Candidate], written_at: list[int] | None
 ) -> list[tuple[int, Finding]]:
+    """The findings of the candidates taken in a leaf, at offsets into the text as written."""
     found = []
     for c in taken:
         start, end = c.start, c.end
@@ -792,7 +794,7 @@ _TEXT_CUES = -(1 << 20)  # text cue ids from here down, below every text key's
 
 
 def _text_cue(rule: int) -> int:
-    """The cue id of a whole text holding one of a rule's companions."""
+    """The cue id of a whole text where one of a rule's companions was found."""
     return _TEXT_CUES - rule
 
 

@@ -220,7 +220,8 @@ def _names_before_cues(
 
 
 # A name opening a clause (王芳住在…, 由李明负责, 请通知张伟尽快…) in a text that holds other PI: the
-# characters that may stand right before it (words that open a name), and the first characters of
+# characters that may stand right before it (words that open a name, and the last characters of
+# 通知, 今天, 刚才), and the first characters of
 # what a subject does after it (verbs, adverbs, prepositions: 住在, 今年, 通过, 驾驶, 持, 使用…,
 # and 的). The rule's clause boundary reads them (``backends``); not 为: 燕君为了 and 秦赵燕为何
 # open sentences of a history text.
