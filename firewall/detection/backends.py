@@ -19,7 +19,6 @@ from typing import NamedTuple, Protocol
 from firewall.config import ConfigError
 from firewall.detection import _native
 from firewall.detection.findings import Leaf
-from firewall.detection.refiners import SUBJECT_AFTER, SUBJECT_BEFORE
 from firewall.detection.rulepack import Boundary, RecoverStart
 
 SEPARATOR = b"\x00"
@@ -36,9 +35,17 @@ _EDGES: dict[Boundary, tuple[str, str | None]] = {
     Boundary.EMAIL: ("0-9A-Za-z._%+\\-", "0-9A-Za-z\\-"),
     Boundary.CLAUSE: ("\\x{4e00}-\\x{9fa5}0-9A-Za-z", "\\x{4e00}-\\x{9fa5}"),
 }
-# Characters a boundary lets touch a match although its class excludes them: a name that opens a
-# clause follows 由, 请, 和… and is followed by the first character of a verb (在, 住, 说…).
-_EDGE_EXCEPTIONS: dict[Boundary, tuple[str, str]] = {Boundary.CLAUSE: (SUBJECT_BEFORE, SUBJECT_AFTER)}
+# Characters a boundary lets touch a match although its class excludes them. A name that opens a
+# clause (王芳住在…, 由李明负责, 请通知张伟尽快…) follows a word that opens a name (由, 请, 和…, and
+# the last characters of 通知, 今天, 刚才) and is followed by the first character of what a
+# subject does (verbs, adverbs, prepositions: 住在, 今年, 通过, 驾驶, 持, 使用…, and 的); not 为:
+# 燕君为了 and 秦赵燕为何 open sentences of a history text.
+_SUBJECT_BEFORE = "由请据和与给让叫找被把向跟同及了知天才"
+_SUBJECT_AFTER = (
+    "在住今来已和与及是通的向将说表持使给约出驾担反于到去从对把被让也都就还要会曾正现刚又再昨"
+    "明前后没不因需想尽签申办购买预下支付提收发打拨致咨投退登注绑称告等共带跟同转借欠用负开乘入离回均"
+)
+_EDGE_EXCEPTIONS: dict[Boundary, tuple[str, str]] = {Boundary.CLAUSE: (_SUBJECT_BEFORE, _SUBJECT_AFTER)}
 # Validators whose checksum C can test first: a value failing it certainly fails the validator
 # (tests/unit/test_native.py holds each to its Python validator), so such a match never reaches
 # Python.
@@ -357,9 +364,15 @@ def to_python_regex(expression: str, boundary: Boundary) -> str:
         return _python_escapes(expression)
     left, right = _EDGES[boundary]
     allow_left, allow_right = _EDGE_EXCEPTIONS.get(boundary, ("", ""))
-    before = f"(?<![{left}])" if not allow_left else f"(?:(?<![{left}])|(?<=[{allow_left}]))"
-    after = f"(?![{right}])" if not allow_right else f"(?:(?![{right}])|(?=[{allow_right}]))"
-    return _python_escapes(before + f"(?:{expression})" + (after if right else ""))
+    body = _lookaround("(?<!", "(?<=", left, allow_left) + f"(?:{expression})"
+    return _python_escapes(body + _lookaround("(?!", "(?=", right, allow_right) if right else body)
+
+
+def _lookaround(negative: str, positive: str, excluded: str, allowed: str) -> str:
+    """``_guard`` as a lookaround: the neighbouring character is not of ``excluded``, unless of
+    ``allowed``."""
+    guard = f"{negative}[{excluded}])"
+    return f"(?:{guard}|{positive}[{allowed}]))" if allowed else guard
 
 
 def _python_escapes(expression: str) -> str:

@@ -355,10 +355,10 @@ class Detector:
                 triggered.setdefault(cue_id, set()).add(r.index)
         self._cue_reach = reach
         self._companions = companions
-        # Rules whose context is any text where one of their companions was found: text cue ->
+        # Rules whose context is any text where one of their companions was found: rule ->
         # those entities.
         self._text_companions = {
-            _text_cue(r.index): frozenset(r.rule.context.companions)
+            r.index: frozenset(r.rule.context.companions)
             for r in self._rules
             if r.needs_context and r.rule.context.in_companion_texts
         }
@@ -642,14 +642,12 @@ class Detector:
             present = {c.compiled.entity for c in taken if c.start > lo or c.end < hi}
             if not present:
                 continue
-            hits = [
-                (cue_id, 0, len(text))
-                for cue_id, wanted in self._text_companions.items()
-                if not wanted.isdisjoint(present)
-            ]
-            if hits:
-                cues.setdefault(leaf_index, []).extend(hits)
-                rules = frozenset(rule for cue_id, _, _ in hits for rule in self._rules_of_cue[cue_id])
+            rules = frozenset(
+                rule for rule, wanted in self._text_companions.items() if not wanted.isdisjoint(present)
+            )
+            if rules:
+                # the whole text as each rule's cue, so that its matches pass ``_candidates``
+                cues.setdefault(leaf_index, []).extend((_text_cue(rule), 0, len(text)) for rule in rules)
                 pieces.append(_Piece(leaves[leaf_index], leaf_index, 0, len(text), rules))
         if not pieces:
             return resolved

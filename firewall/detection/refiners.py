@@ -129,7 +129,9 @@ def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRol
                 continue
             if text[c.end - 1] not in GIVEN_NAME_CHARS and not _has_name_dot(text, c.start, c.end):
                 continue  # 您好商家，您好王总，
-        elif text.endswith(following, 0, c.cue_end) or _unlike_name_after_colon_cue(text, c, roles):
+        elif text.endswith(following, 0, c.cue_end) or _unlike_name_after_colon_cue(
+            text, c.start, c.end, c.cue_end, roles
+        ):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
@@ -139,17 +141,16 @@ def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRol
     return ends_at
 
 
-def _unlike_name_after_colon_cue(text: str, c: _Span, roles: _CueRoles) -> bool:
+def _unlike_name_after_colon_cue(text: str, start: int, end: int, cue_end: int, roles: _CueRoles) -> bool:
     """After a cue of one character and a colon alone (审批人：, 操作员:, not 收货人：), a name must
     end as given names do: 审批人：周建华, but not 适用人：全体员工. A name joined by a middle dot
     (审批人：艾力·托合提) ends as transliterations do."""
-    assert c.cue_end is not None
     return (
         bool(roles.colon)
-        and text.endswith(roles.colon, 0, c.cue_end)
-        and not text.endswith(roles.naming, 0, c.cue_end - 1)
-        and text[c.end - 1] not in GIVEN_NAME_CHARS
-        and not _has_name_dot(text, c.start, c.end)
+        and text.endswith(roles.colon, 0, cue_end)
+        and not text.endswith(roles.naming, 0, cue_end - 1)
+        and text[end - 1] not in GIVEN_NAME_CHARS
+        and not _has_name_dot(text, start, end)
     )
 
 
@@ -208,28 +209,14 @@ def _names_before_cues(
                 continue
             before = text[start - 1] if start > 0 else ""
             word_starts = not _is_han(before) or before in _NAME_STOP
-            given = text[start + 1 : end]
             stops = _DOT_NAME_STOP if _has_name_dot(text, start, end) else _NAME_STOP
-            # 小 opens many given names (王小红), so it is a stop character only further on.
-            stopped = given[:1] != "小" and given[:1] in stops
-            stopped = stopped or any(ch in stops for ch in given[1:])
+            stopped = _given_name_stopped(text[start + 1 : end], stops)
             if word_starts and not stopped and text[start : start + 2] not in _NOT_NAMES:
                 spans.append((start, end))
                 break
     return spans
 
 
-# A name opening a clause (王芳住在…, 由李明负责, 请通知张伟尽快…) in a text that holds other PI: the
-# characters that may stand right before it (words that open a name, and the last characters of
-# 通知, 今天, 刚才), and the first characters of
-# what a subject does after it (verbs, adverbs, prepositions: 住在, 今年, 通过, 驾驶, 持, 使用…,
-# and 的). The rule's clause boundary reads them (``backends``); not 为: 燕君为了 and 秦赵燕为何
-# open sentences of a history text.
-SUBJECT_BEFORE = "由请据和与给让叫找被把向跟同及了知天才"
-SUBJECT_AFTER = (
-    "在住今来已和与及是通的向将说表持使给约出驾担反于到去从对把被让也都就还要会曾正现刚又再昨"
-    "明前后没不因需想尽签申办购买预下支付提收发打拨致咨投退登注绑称告等共带跟同转借欠用负开乘入离回均"
-)
 # Single-character surnames that are far more often words at the start of a clause (于是, 时间,
 # 由于, 那么, 全部, 文件, 成功, 国际, 应该…), in simplified and traditional script.
 _WORDLIKE_SURNAMES = set("于於时時由那全文成简簡来來其国國应應")
@@ -260,8 +247,7 @@ def refine_subject_name(
                 if not any(ch in _DOT_NAME_STOP for ch in text[start:end]):
                     chosen = end
                 continue
-            given = text[start + 1 : end]
-            if (given[:1] != "小" and given[:1] in _NAME_STOP) or any(ch in _NAME_STOP for ch in given[1:]):
+            if _given_name_stopped(text[start + 1 : end], _NAME_STOP):
                 break
             if text[end - 1] not in GIVEN_NAME_CHARS:
                 continue
@@ -271,6 +257,12 @@ def refine_subject_name(
         if chosen is not None:
             spans.append((start, chosen))
     return spans
+
+
+def _given_name_stopped(given: str, stops: set[str]) -> bool:
+    """Whether a given name holds a stop character; 小 opens many given names (王小红), so it is a
+    stop character only further on."""
+    return (given[:1] != "小" and given[:1] in stops) or any(ch in stops for ch in given[1:])
 
 
 def _skip_separators(text: str, position: int) -> int:
