@@ -55,6 +55,7 @@ KAFKA_SCRIPT = REPO_ROOT / "scripts" / "kafka.sh"
 HARNESS_KAFKA_PORT = 19492
 PARTITIONS = 4
 POLL_INTERVAL_S = 0.05
+TRANSIENT_RETRY_S = 30.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DECISIONS = ("allow", "redact", "quarantine", "block")
 PASSTHROUGHS = ("aiokafka", "confluent")
@@ -129,8 +130,17 @@ class OffsetReader:
                                    "enable.auto.commit": False})
 
     def ends(self, topic: str) -> list[int]:
-        return [self._consumer.get_watermark_offsets(TopicPartition(topic, p), 10, False)[1]
-                for p in range(PARTITIONS)]
+        # A partition created a moment ago may answer NOT_LEADER_FOR_PARTITION although the
+        # metadata already names its leader: ask again for a while, as Kafka clients do.
+        deadline = time.monotonic() + TRANSIENT_RETRY_S
+        while True:
+            try:
+                return [self._consumer.get_watermark_offsets(TopicPartition(topic, p), 10, False)[1]
+                        for p in range(PARTITIONS)]
+            except KafkaException as error:
+                if not _transient(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(POLL_INTERVAL_S)
 
     def total(self, topic: str) -> int:
         return sum(self.ends(topic))
@@ -220,7 +230,7 @@ class Contender:
             try:
                 group = admin.describe_consumer_groups([self.group])[self.group].result(10)
             except KafkaException as error:
-                if not _coordinator_busy(error):
+                if not _transient(error):
                     raise
             else:
                 assigned = sum(len(m.assignment.topic_partitions) for m in group.members)
@@ -249,17 +259,20 @@ class Contender:
         stop_gracefully(self.processes)
 
 
-_COORDINATOR_BUSY = {
+_NOT_READY_YET = {
     KafkaError.COORDINATOR_LOAD_IN_PROGRESS,  # a broker that just started
     KafkaError.COORDINATOR_NOT_AVAILABLE,
     KafkaError.NOT_COORDINATOR,
+    KafkaError.NOT_LEADER_FOR_PARTITION,  # a topic that was just created
+    KafkaError.LEADER_NOT_AVAILABLE,
 }
 
 
-def _coordinator_busy(error: KafkaException) -> bool:
-    """A group coordinator that is not ready yet: ask again (a fresh broker's first seconds)."""
+def _transient(error: KafkaException) -> bool:
+    """A leader or group coordinator not ready yet: ask again (a fresh broker's or topic's first
+    seconds)."""
     cause = error.args[0] if error.args else None
-    return isinstance(cause, KafkaError) and (cause.retriable() or cause.code() in _COORDINATOR_BUSY)
+    return isinstance(cause, KafkaError) and (cause.retriable() or cause.code() in _NOT_READY_YET)
 
 
 def child_environment() -> dict[str, str]:

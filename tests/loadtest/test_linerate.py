@@ -14,7 +14,7 @@ from confluent_kafka import KafkaError, KafkaException
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loadtest.linerate import _coordinator_busy, percentile
+from loadtest.linerate import _transient, percentile
 from loadtest.loadgen import MAX_EVENT_BYTES, MIN_EVENT_BYTES, SizePlan, event_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,8 @@ def test_event_keys_are_distinct_across_indexes_and_runs() -> None:
     assert len(keys) == 10_000
 
 
-def test_waiting_for_a_worker_outlasts_a_coordinator_still_loading() -> None:
-    # A broker started a moment ago answers group queries with this before it is ready.
-    assert _coordinator_busy(KafkaException(KafkaError(KafkaError.COORDINATOR_LOAD_IN_PROGRESS)))
-    assert not _coordinator_busy(KafkaException(KafkaError(KafkaError.GROUP_AUTHORIZATION_FAILED)))
+def test_waiting_outlasts_a_coordinator_still_loading_or_a_leader_not_ready() -> None:
+    # A broker or topic created a moment ago answers with these before it is ready.
+    assert _transient(KafkaException(KafkaError(KafkaError.COORDINATOR_LOAD_IN_PROGRESS)))
+    assert _transient(KafkaException(KafkaError(KafkaError.NOT_LEADER_FOR_PARTITION)))
+    assert not _transient(KafkaException(KafkaError(KafkaError.GROUP_AUTHORIZATION_FAILED)))
