@@ -633,6 +633,8 @@ TICKET_PI = _templates(
     "审批人：{CN_PERSON_NAME}，报销卡号{CN_BANK_CARD}",
     "周末在家，请回电{CN_MOBILE}",
     "负责人：张经理，电话{CN_MOBILE}",
+    "{CN_PERSON_NAME}，您好！您的快递已到驿站，取件请报手机尾号",
+    "经理{CN_PERSON_NAME}已批准退款，请{CN_PERSON_NAME}老师留意到账",
 )
 TICKET_NEUTRAL = _templates(
     "订单{order_no}已于{date_text}发货，快递单号{waybill}，预计三天内送达",
@@ -657,6 +659,7 @@ TICKET_NEUTRAL = _templates(
     "申通的电话一直打不通，快递单号{waybill}",
     "您好高级会员，{product}今日特价",
     "适用人：全体员工，{product}限时领取",
+    "商家，您好！{product}的用户满意度调查已开始，项目经理会联系您",
 )
 REMARK_PI = _templates(
     "送货前请先打电话{CN_MOBILE}", "放快递柜，联系人{CN_PERSON_NAME}", "发票邮箱{EMAIL}",

@@ -36,14 +36,19 @@ _MAX_NAME_GAP = 3  # characters between a cue word (收货人：) and the name
 # holds such a number, since brands take possessives too (苏宁的电话).
 _GREETINGS = ("您好", "你好")
 _ADDRESSING = ("先生", "女士", "小姐", *_GREETINGS)
-_FOLLOWING_WORDS = (*_ADDRESSING, "同学")
+# Titles on either side of a full name: 张伟老师, 经理符淑华. After a surname alone they make no
+# name (张经理, 王总, 李老师).
+_TITLES_AROUND_NAMES = ("老师", "经理", "总经理", "医生", "律师", "教授", "主任", "总监", "同志")
+_TITLES = (*_TITLES_AROUND_NAMES, "主管", "师傅", "老板", "总")
+_FOLLOWING_WORDS = (*_ADDRESSING, "同学", *_TITLES_AROUND_NAMES)
 _FOLLOWING_OPENERS = frozenset("，,、:：;；(（ 的")
 
 
 class _CueRoles(NamedTuple):
     following: tuple[str, ...]  # cue words that follow names
     colon: tuple[str, ...]  # one character and a colon (审批人：, 操作员:): they say less
-    naming: tuple[str, ...]  # the other cue words before a name (收货人, 尊敬的)
+    naming: tuple[str, ...]  # the other cue words before a name (收货人, 尊敬的, 经理)
+    only_following: tuple[str, ...]  # no name follows these (张先生和李女士: 和李 is none)
 
 
 def _cue_roles(cue_words: tuple[str, ...]) -> _CueRoles:
@@ -53,14 +58,19 @@ def _cue_roles(cue_words: tuple[str, ...]) -> _CueRoles:
     if roles is None:
         following = tuple(w for w in cue_words if w in _FOLLOWING_WORDS or w[:1] in _FOLLOWING_OPENERS)
         colon = tuple(w for w in cue_words if len(w) == 2 and w[1] in "：:" and w not in following)
-        naming = tuple(w for w in cue_words if w not in following and w not in colon)
-        roles = _ROLES_OF[cue_words] = _CueRoles(following, colon, naming)
+        naming = tuple(
+            w for w in cue_words if (w not in following or w in _TITLES_AROUND_NAMES) and w not in colon
+        )
+        only_following = tuple(w for w in following if w not in naming)
+        roles = _ROLES_OF[cue_words] = _CueRoles(following, colon, naming, only_following)
     return roles
 
 
 _ROLES_OF: dict[tuple[str, ...], _CueRoles] = {}
-# Titles after a surname: 张经理, 王总, 李老师 are no names.
-_TITLES = ("经理", "总监", "主任", "主管", "老师", "师傅", "医生", "律师", "教授", "老板", "总")
+_GENERIC_CUES = (
+    "用户", "顾客", "客户", "学生", "员工", "家长", "业主", "乘客", "旅客", "住客", "租客", "买家",
+    "卖家", "恭喜", *_TITLES_AROUND_NAMES,
+)
 _NOT_GIVEN_OPENERS = (*_FOLLOWING_WORDS, *_TITLES)
 
 
@@ -127,14 +137,23 @@ def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRol
         if text.endswith(_GREETINGS, 0, c.cue_end):
             if not (_ends_clause(text, c.end) or text.startswith(following, c.end)):
                 continue
-            if text[c.end - 1] not in GIVEN_NAME_CHARS and not _has_name_dot(text, c.start, c.end):
+            if not _ends_as_given_name(text, c.start, c.end):
                 continue  # 您好商家，您好王总，
-        elif text.endswith(following, 0, c.cue_end) or _unlike_name_after_colon_cue(
+        elif text.endswith(roles.only_following, 0, c.cue_end) or _unlike_name_after_colon_cue(
             text, c.start, c.end, c.cue_end, roles
         ):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
+            continue
+        # Words for people in general open everyday words too (用户高度评价, 顾客满意度, 老师谈话):
+        # right behind one, a name must end as given names do, or take an honorific.
+        if (
+            name_start == c.cue_end
+            and text.endswith(_GENERIC_CUES, 0, c.cue_end)
+            and not _ends_as_given_name(text, c.start, c.end)
+            and not text.startswith(following, c.end)
+        ):
             continue
         if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
@@ -149,9 +168,14 @@ def _unlike_name_after_colon_cue(text: str, start: int, end: int, cue_end: int, 
         bool(roles.colon)
         and text.endswith(roles.colon, 0, cue_end)
         and not text.endswith(roles.naming, 0, cue_end - 1)
-        and text[end - 1] not in GIVEN_NAME_CHARS
-        and not _has_name_dot(text, start, end)
+        and not _ends_as_given_name(text, start, end)
     )
+
+
+def _ends_as_given_name(text: str, start: int, end: int) -> bool:
+    """The span ends on a given-name character, or is a name joined by a middle dot (its given
+    name a transliteration)."""
+    return text[end - 1] in GIVEN_NAME_CHARS or _has_name_dot(text, start, end)
 
 
 def _ends_clause(text: str, position: int) -> bool:
@@ -281,7 +305,7 @@ _NOT_NAME_WORDS = """
 金色 马上 向您 于今 于本 和您 和我 吉利 明确 粘贴 苏宁 周一 周二 周三 周四 周五 周六 周日
 但是 位置 全国 公司 包括 单位 原因 商品 国内 国家 国际 应用 应该 成为 支持 文件 方法
 方面 时候 来源 来自 查看 游戏 相关 简介 管理 解决 计划 谢谢 那个 那么 那些 都是 项目
-顾客 会员 同学 老师 读者 住户 护士 朋友 家人 智能
+顾客 会员 同学 老师 读者 住户 护士 朋友 家人 智能 满意
 房东 房主
 金华 常德 安庆 吉林 黄山 南宁 南昌 南阳 唐山 咸阳 岳阳 衡阳 邵阳 信阳 安阳 濮阳 揭阳 湛江
 曲靖 玉溪 桂林 龙岩 宁德 吉安 银川 乐山 盘锦 吕梁 晋江

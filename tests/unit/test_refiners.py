@@ -338,6 +338,41 @@ def test_given_name_first_under_keys_and_after_cues(
 
 
 @pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # titles after a full name, and before it
+        ("张伟老师的电话是13812345678", ["张伟"]),
+        ("张建国总经理出席会议", ["张建国"]),
+        ("周杰经理批准了请假", ["周杰"]),
+        ("经理周杰批准了请假", ["周杰"]),
+        ("律师刘洋出庭", ["刘洋"]),
+        ("张伟同志", ["张伟"]),
+        # a greeting after a comma, and congratulations
+        ("李娜，你好！你的快递到了", ["李娜"]),
+        ("张伟,您好", ["张伟"]),
+        ("恭喜张伟获得一等奖", ["张伟"]),
+        # after a surname alone a title makes no name; nor do words that titles head
+        ("王老师您好", []),
+        ("王总经理出席会议", []),
+        ("班主任老师找家长谈话", []),
+        ("项目经理负责验收", []),
+        ("商家，您好", []),
+        ("恭喜发财", []),
+        # right behind a word for people in general, a name ends as given names do
+        ("用户高度评价", []),
+        ("顾客满意度调查", []),
+        ("客户张三丰说已经收到", ["张三丰"]),
+        ("尊敬的巴特尔女士：您的订单已发货", ["巴特尔"]),  # an honorific confirms it
+        ("申请人：诸葛姿而", ["诸葛姿而"]),  # behind a specific cue, any given name
+    ],
+)
+def test_titles_greetings_after_a_comma_and_words_for_people(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
     "text", ["尊敬的用户王先生", "客户王先生已签收", "亲爱的用户 王先生", "尊敬的会员张女士"]
 )
 def test_a_surname_with_an_honorific_after_a_cue_is_no_name(detector: Detector, text: str) -> None:
