@@ -3,9 +3,11 @@
 Accepted forms: ``-61.990138,90.454951``, ``45.35, 126.28333``, ``118.908154 21.400447`` (a space
 between the numbers), ``21.400447°N, 118.908154°E`` (S and W make a number negative),
 ``北纬21.400447°，东经118.908154°`` (南纬 and 西经 likewise) and ``lat=21.400447&lng=118.908154``.
-Each number has 1-3 integer digits and 1-15 decimals. One must be a latitude (at most 90 either
-way) and the other a longitude (at most 180), in either order unless a label or hemisphere letter
-says which is which; 0,0 (a default value, not a place) is rejected.
+Each number has 1-3 integer digits and 1-15 decimals, or is written in degrees, minutes and
+seconds (``39°54'26"N 116°23'29"E``, ``北纬39°54′26″``), which the pair gives as decimals. One
+must be a latitude (at most 90 either way) and the other a longitude (at most 180), in either
+order unless a label or hemisphere letter says which is which; 0,0 (a default value, not a place)
+is rejected.
 
 Unlike ``geo_coord`` (China's box, 3+ decimals, enough on its own) almost any pair of small
 decimals passes here, so rules use this validator only where a key or cue word says the value is a
@@ -33,10 +35,27 @@ _LATITUDE, _LONGITUDE = "lat", "lng"
 
 
 def _coordinate(name: str) -> str:
+    # degrees, minutes and seconds: 39°54'26", 39°54′26.5″, 39°54.436' (decimal minutes)
+    dms = (
+        rf"(?P<{name}_degrees>[0-9]{{1,3}})°(?P<{name}_minutes>[0-9]{{1,2}}(?:\.[0-9]{{1,6}})?)[′']"
+        rf"(?:(?P<{name}_seconds>[0-9]{{1,2}}(?:\.[0-9]{{1,6}})?)(?:[″\"]|'')?)?"
+    )
     return (
         rf"(?:(?P<{name}_label>[北南]纬|[东西]经|lat(?:itude)?=|lng=|lon(?:gitude)?=) ?)?"
-        rf"(?P<{name}_number>-?[0-9]{{1,3}}\.[0-9]{{1,15}})°? ?(?P<{name}_hemisphere>[NSEW])?"
+        rf"(?:(?P<{name}_number>-?[0-9]{{1,3}}\.[0-9]{{1,15}})°?|{dms})"
+        rf" ?(?P<{name}_hemisphere>[NSEW])?"
     )
+
+
+def _degrees(match: re.Match[str], name: str) -> str:
+    """The number as written, or degrees-minutes-seconds as a decimal (six places: ~0.1 m)."""
+    number = match.group(f"{name}_number")
+    if number is not None:
+        return str(number)
+    minutes, seconds = float(match.group(f"{name}_minutes")), float(match.group(f"{name}_seconds") or 0)
+    if minutes >= 60 or seconds >= 60:
+        raise InvalidComponent("minutes and seconds are below 60")
+    return f"{int(match.group(f'{name}_degrees')) + minutes / 60 + seconds / 3600:.6f}"
 
 
 # A comma, full-width comma, '&' or a space between the numbers; none only before a label (北纬..东经..).
@@ -51,7 +70,7 @@ _HEMISPHERE_AXIS = {"N": _LATITUDE, "S": _LATITUDE, "E": _LONGITUDE, "W": _LONGI
 
 def _signed(match: re.Match[str], name: str) -> tuple[str, str | None]:
     """The number as a signed decimal string and the axis its label or letter names (or None)."""
-    number = match.group(f"{name}_number")
+    number = _degrees(match, name)
     label = (match.group(f"{name}_label") or "").lower()
     hemisphere = (match.group(f"{name}_hemisphere") or "").upper()
     axis = _LABEL_AXIS.get(label) or (_LATITUDE if label.startswith("lat") else _LONGITUDE if label else None)

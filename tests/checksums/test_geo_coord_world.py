@@ -32,6 +32,11 @@ from firewall.checksums.exceptions import InvalidComponent, InvalidFormat
         ("latitude=1.5&longitude=2.5", "1.5,2.5"),
         ("90.0,180.0", "90.0,180.0"),  # the limits are inside
         ("170.5,80.25", "170.5,80.25"),  # unlabelled: either order
+        # degrees, minutes and seconds, as decimals with six places
+        ("39°54'26\"N 116°23'29\"E", "39.907222,116.391389"),
+        ("北纬39°54′26″，东经116°23′29″", "39.907222,116.391389"),
+        ("33°52′S, 151°12′E", "-33.866667,151.200000"),  # no seconds
+        ("39°54.436'N, 116°23.5'E", "39.907267,116.391667"),  # decimal minutes
     ],
 )
 def test_valid_pairs(text: str, compact: str) -> None:
@@ -59,6 +64,9 @@ def test_valid_pairs(text: str, compact: str) -> None:
         ("３９.９０４,116.407", InvalidFormat),
         ("39.904;116.407", InvalidFormat),
         ("", InvalidFormat),
+        ("39°61'N 116°23'E", InvalidComponent),  # 61 minutes
+        ("39°54'60\"N 116°23'E", InvalidComponent),  # 60 seconds
+        ("39°N 116°E", InvalidFormat),  # degrees alone: no minutes
     ],
 )
 def test_near_misses(text: str, error: type[Exception]) -> None:
@@ -104,3 +112,16 @@ def test_everything_the_china_validator_accepts_is_accepted_here(lat: Decimal, l
     pair = f"{lat},{lng}"
     assert geo_coord.is_valid(pair)
     assert geo_coord_world.is_valid(pair)
+
+
+@given(
+    degrees=st.integers(0, 89), minutes=st.integers(0, 59), seconds=st.integers(0, 59),
+    south=st.booleans(),
+)
+def test_degrees_minutes_seconds_give_the_decimal_latitude(
+    degrees: int, minutes: int, seconds: int, south: bool
+) -> None:
+    text = f"{degrees}°{minutes}′{seconds}″{'S' if south else 'N'} 120°0′0″E"
+    latitude = float(geo_coord_world.validate(text).split(",")[0])
+    expected = (degrees + minutes / 60 + seconds / 3600) * (-1 if south else 1)
+    assert latitude == pytest.approx(expected, abs=1e-6)
