@@ -49,6 +49,7 @@ class _CueRoles(NamedTuple):
     colon: tuple[str, ...]  # one character and a colon (审批人：, 操作员:): they say less
     naming: tuple[str, ...]  # the other cue words before a name (收货人, 尊敬的, 经理)
     only_following: tuple[str, ...]  # no name follows these (张先生和李女士: 和李 is none)
+    latin: tuple[str, ...]  # English cue words (dear, customer), lower case
 
 
 def _cue_roles(cue_words: tuple[str, ...]) -> _CueRoles:
@@ -62,7 +63,8 @@ def _cue_roles(cue_words: tuple[str, ...]) -> _CueRoles:
             w for w in cue_words if (w not in following or w in _TITLES_AROUND_NAMES) and w not in colon
         )
         only_following = tuple(w for w in following if w not in naming)
-        roles = _ROLES_OF[cue_words] = _CueRoles(following, colon, naming, only_following)
+        latin = tuple(w.lower() for w in naming if w[:1].isascii() and w[:1].isalpha())
+        roles = _ROLES_OF[cue_words] = _CueRoles(following, colon, naming, only_following, latin)
     return roles
 
 
@@ -155,6 +157,8 @@ def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRol
             and not text.startswith(following, c.end)
         ):
             continue
+        if roles.latin and _unlike_name_after_english_cue(text, c.start, c.end, c.cue_end, roles.latin):
+            continue
         if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
     return ends_at
@@ -170,6 +174,18 @@ def _unlike_name_after_colon_cue(text: str, start: int, end: int, cue_end: int, 
         and not text.endswith(roles.naming, 0, cue_end - 1)
         and not _ends_as_given_name(text, start, end)
     )
+
+
+def _unlike_name_after_english_cue(
+    text: str, start: int, end: int, cue_end: int, latin: tuple[str, ...]
+) -> bool:
+    """English cue words greet or address more than names (Hi 高级会员, Hi Long time no see): after
+    one, a Chinese name ends as given names do and a romanised one is capitalised (Dear Li Na)."""
+    if not text[max(0, cue_end - 16) : cue_end].lower().endswith(latin):
+        return False
+    if _is_han(text[end - 1]):
+        return not _ends_as_given_name(text, start, end)
+    return not all(word[:1].isupper() for word in text[start:end].split())
 
 
 def _ends_as_given_name(text: str, start: int, end: int) -> bool:

@@ -373,6 +373,28 @@ def test_titles_greetings_after_a_comma_and_words_for_people(
 
 
 @pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # English templates around Chinese values
+        ("Dear 刘洋, your package has arrived", ["刘洋"]),
+        ("Customer 李娜 called about her order", ["李娜"]),
+        ("Hi 孙丽, welcome back!", ["孙丽"]),
+        ("The driver 李强 is on the way", ["李强"]),
+        ("Mr. Chen Jing called", ["Chen Jing"]),
+        ("Dear Li Na, your package has arrived", ["Li Na"]),
+        # greetings and words for people that no name follows
+        ("Dear customer, your order has shipped", []),
+        ("Hi Long time no see", []),  # a romanised name is capitalised
+        ("Hi 高级会员，欢迎回来", []),  # a Chinese one ends as given names do
+        ("customer 服务满意度调查", []),
+        ('{"driver": "nvidia 535.104", "customer": "gold"}', []),
+    ],
+)
+def test_names_after_english_cue_words(detector: Detector, text: str, names: list[str]) -> None:
+    assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
     "text", ["尊敬的用户王先生", "客户王先生已签收", "亲爱的用户 王先生", "尊敬的会员张女士"]
 )
 def test_a_surname_with_an_honorific_after_a_cue_is_no_name(detector: Detector, text: str) -> None:
