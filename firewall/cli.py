@@ -279,6 +279,8 @@ def _rules_explain(args: argparse.Namespace) -> int:
             f"  boundary: {rule.boundary.value}   validator: {rule.validator or '-'}   "
             f"refine: {rule.refine.value if rule.refine else '-'}"
         )
+        if rule.refine_lexicon:
+            print(f"  the refiner reads lexicon {rule.refine_lexicon} ({len(rule.refine_words)} words)")
         ctx = rule.context
         print(
             f"  confidence: {rule.confidence} (+{ctx.boost} with context)   "

@@ -48,6 +48,7 @@ from firewall.detection.prefilter import Prefilter, PrefilterRule
 from firewall.detection.refiners import (
     refine_address,
     refine_born_date,
+    refine_latin_text_name,
     refine_person_name,
     refine_street_address,
     refine_subject_name,
@@ -61,6 +62,7 @@ from firewall.memory import cyclic_gc_paused
 _REFINERS = {
     Refiner.PERSON_NAME: refine_person_name,
     Refiner.SUBJECT_NAME: refine_subject_name,
+    Refiner.LATIN_TEXT_NAME: refine_latin_text_name,
     Refiner.ADDRESS: refine_address,
     Refiner.WHOLE_LEAF: refine_whole_leaf,
     Refiner.BORN_DATE: refine_born_date,
@@ -264,8 +266,9 @@ class Detector:
                     boost=rule.context.boost,
                     refine=rule.refine,
                     # what a refiner reads as cue words: a companion cue counts only where its
-                    # companion was found, but the refiner needs its place (王芳的手机号 ends a name)
-                    keywords=rule.context.keywords + rule.context.companion_keywords,
+                    # companion was found, but the refiner needs its place (王芳的手机号 ends a name);
+                    # or the words of the lexicon the rule names for its refiner
+                    keywords=rule.refine_words or rule.context.keywords + rule.context.companion_keywords,
                     key_terms=tuple(normalise_key(k) for k in rule.context.keys),
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
                     parent_excludes=tuple(normalise_key(k) for k in rule.context.parent_excludes),

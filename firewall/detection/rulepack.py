@@ -61,6 +61,7 @@ class Refiner(StrEnum):
 
     PERSON_NAME = "person_name"
     SUBJECT_NAME = "subject_name"  # a name opening a clause: 王芳住在…
+    LATIN_TEXT_NAME = "latin_text_name"  # a Chinese name in English text: Thanks 王芳!
     ADDRESS = "address"
     WHOLE_LEAF = "whole_leaf"
     BORN_DATE = "born_date"
@@ -134,6 +135,10 @@ class Rule(_Strict):
     caseless: bool = False
     validator: str | None = None
     refine: Refiner | None = None
+    # A lexicon the refiner reads as words (the surnames a name must open with), where expanding
+    # it into expressions would cost a database one expression per word.
+    refine_lexicon: str | None = None
+    refine_words: tuple[str, ...] = ()  # set by the loader from refine_lexicon
     confidence: float = Field(0.8, ge=0.0, le=1.0)
     recover_start: RecoverStart | None = None
     context: Context = Field(default_factory=Context)
@@ -255,7 +260,14 @@ def _expand(file: Path, rule: Rule, lexicons: dict[str, tuple[str, ...]]) -> Rul
             continue
         placeholder = "{{" + names[0] + "}}"
         expressions.extend(expression.replace(placeholder, re.escape(w)) for w in lexicons[names[0]])
-    return rule.model_copy(update={"expressions": tuple(expressions), "source": str(file)})
+    update: dict[str, object] = {"expressions": tuple(expressions), "source": str(file)}
+    if rule.refine_lexicon is not None:
+        if rule.refine_lexicon not in lexicons:
+            raise ConfigError(
+                f"{file}: rule {rule.id}: refine_lexicon names unknown lexicon {rule.refine_lexicon!r}"
+            )
+        update["refine_words"] = lexicons[rule.refine_lexicon]
+    return rule.model_copy(update=update)
 
 
 def _check_unique(rules: list[Rule]) -> None:

@@ -233,7 +233,9 @@ def test_rules_explain_shortens_lexicon_expansions(
     _, out, _ = _run(capsysbinary, "rules", "explain", "CN_PERSON_NAME")
     # five rules whose expressions the surname lexicon expands: three shown each, then a count
     assert out.count("more (lexicon)") == 5
-    assert out.count("  expression: ") == 20
+    assert out.count("  expression: ") == 22
+    # a rule whose refiner reads a lexicon, not expressions expanded from it
+    assert "  the refiner reads lexicon surnames (" in out
     # a rule whose context is any text holding one of its companions says so
     assert "  context: any text holding CN_MOBILE, CN_LANDLINE, EMAIL, CN_RESIDENT_ID" in out
     assert out.count("  cue words only beside CN_MOBILE, CN_LANDLINE, EMAIL: 联系, 联络, 联系不上") == 2

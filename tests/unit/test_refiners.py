@@ -13,6 +13,7 @@ from firewall.detection import Detector
 from firewall.detection.refiners import (
     refine_address,
     refine_born_date,
+    refine_latin_text_name,
     refine_person_name,
     refine_street_address,
     refine_subject_name,
@@ -392,6 +393,39 @@ def test_titles_greetings_after_a_comma_and_words_for_people(
 )
 def test_names_after_english_cue_words(detector: Detector, text: str, names: list[str]) -> None:
     assert _names(detector, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Thanks 薛小红!", ["薛小红"]),
+        ("郭波 will pick up the package", ["郭波"]),
+        ("Please call 刘洋 at the front desk", ["刘洋"]),
+        ("Order shipped, receiver 欧阳娜娜.", ["欧阳娜娜"]),
+        ("Meeting: 张伟 and 王芳 will join", ["张伟", "王芳"]),
+        # a Han run that is part of Chinese text, or no name
+        ("Thanks 薛小红的帮助", []),
+        ("使用 iPhone 拍照的人很多", []),
+        ("Made in 中国", []),
+        ("region 华南 sales up", []),
+        ("Category 女装 discount", []),
+        ("Thanks 王总!", []),
+    ],
+)
+def test_chinese_names_standing_alone_in_english_text(
+    detector: Detector, text: str, names: list[str]
+) -> None:
+    assert _names(detector, text) == names
+
+
+@given(st.text(alphabet="张王李伟芳娜 abcXYZ.,!的", max_size=40))
+def test_latin_text_names_are_whole_han_runs_opening_with_a_surname(text: str) -> None:
+    candidates = [_Span(0, len(text))] if text else []
+    for start, end in refine_latin_text_name(text, candidates, False, ("张", "王", "李")):
+        assert text[start] in "张王李" and 2 <= end - start <= 4
+        assert (start == 0 or text[start - 1] not in "张王李伟芳娜的") and (
+            end == len(text) or text[end] not in "张王李伟芳娜的"
+        )
 
 
 @pytest.mark.parametrize(

@@ -202,3 +202,18 @@ def test_a_companion_entity_no_rule_finds_is_named(tmp_path: Path) -> None:
     )
     message = _config_error(tmp_path, cache=tmp_path)
     assert f"{file}: rule tiny_rule: companion entity CN_MOBLE is no rule's entity" in message
+
+
+def test_a_refiner_lexicon_becomes_words_not_expressions(tmp_path: Path) -> None:
+    (tmp_path / "words.txt").write_text("张\n欧阳\n", encoding="utf-8")
+    extra = "    boundary: none\n    refine_lexicon: names\n"
+    _pack(tmp_path, _rule(expression="[a-z]+", extra=extra), lexicons="lexicons:\n  names: words.txt\n")
+    rule = load_rule_pack(tmp_path).rule("tiny_rule")
+    assert rule.expressions == ("[a-z]+",)
+    assert set(rule.refine_words) == {"张", "欧阳"}
+
+
+def test_an_unknown_refiner_lexicon_names_file_and_rule(tmp_path: Path) -> None:
+    file = _pack(tmp_path, _rule(extra="    refine_lexicon: no_such_words\n"))
+    message = _config_error(tmp_path, cache=tmp_path)
+    assert f"{file}: rule tiny_rule: refine_lexicon names unknown lexicon 'no_such_words'" in message
