@@ -51,7 +51,7 @@ def _degrees(match: re.Match[str], name: str) -> str:
     """The number as written, or degrees-minutes-seconds as a decimal (six places: ~0.1 m)."""
     number = match.group(f"{name}_number")
     if number is not None:
-        return str(number)
+        return number
     minutes, seconds = float(match.group(f"{name}_minutes")), float(match.group(f"{name}_seconds") or 0)
     if minutes >= 60 or seconds >= 60:
         raise InvalidComponent("minutes and seconds are below 60")

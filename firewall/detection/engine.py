@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +121,7 @@ class _CompiledRule:
     window: int
     boost: float
     refine: Refiner | None
-    keywords: tuple[str, ...]
+    refine_words: Collection[str]  # what its refiner reads: cue words, or a lexicon's words
     key_terms: tuple[str, ...]
     key_excludes: tuple[str, ...]
     parent_excludes: tuple[str, ...]
@@ -265,10 +265,12 @@ class Detector:
                     window=rule.context.window,
                     boost=rule.context.boost,
                     refine=rule.refine,
-                    # what a refiner reads as cue words: a companion cue counts only where its
-                    # companion was found, but the refiner needs its place (王芳的手机号 ends a name);
-                    # or the words of the lexicon the rule names for its refiner
-                    keywords=rule.refine_words or rule.context.keywords + rule.context.companion_keywords,
+                    # the words of the lexicon the rule names for its refiner, as a set once; or
+                    # its cue words: a companion cue counts only where its companion was found, but
+                    # the refiner needs its place (王芳的手机号 ends a name)
+                    refine_words=frozenset(rule.refine_words)
+                    if rule.refine_words
+                    else rule.context.keywords + rule.context.companion_keywords,
                     key_terms=tuple(normalise_key(k) for k in rule.context.keys),
                     key_excludes=tuple(normalise_key(k) for k in rule.context.key_excludes),
                     parent_excludes=tuple(normalise_key(k) for k in rule.context.parent_excludes),
@@ -826,7 +828,7 @@ def _refine(leaf: Leaf, group: list[Candidate]) -> list[Candidate]:
         assert compiled.refine is not None
         best = max(rule_candidates, key=lambda c: c.confidence)
         keyed = any(c.keyed for c in rule_candidates)
-        spans = _REFINERS[compiled.refine](leaf.text, rule_candidates, keyed, compiled.keywords)
+        spans = _REFINERS[compiled.refine](leaf.text, rule_candidates, keyed, compiled.refine_words)
         plain.extend(Candidate(compiled, best.leaf_index, s, e, best.confidence, keyed) for s, e in spans)
     return plain
 

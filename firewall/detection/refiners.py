@@ -7,7 +7,7 @@ and whether the leaf's JSON key names the entity; it returns the final spans.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import NamedTuple, Protocol
 
@@ -90,7 +90,7 @@ def stripped_bounds(text: str) -> tuple[int, int]:
 
 
 def refine_person_name(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """A keyed leaf must be the name alone; in running text the name starts right after a cue word,
     or ends right before a cue word that follows names (先生, 您好, 同学, ，男，, 的手机…).
@@ -141,51 +141,43 @@ def _name_ends_after_cues(text: str, candidates: Sequence[_Span], roles: _CueRol
                 continue
             if not _ends_as_given_name(text, c.start, c.end):
                 continue  # 您好商家，您好王总，
-        elif text.endswith(roles.only_following, 0, c.cue_end) or _unlike_name_after_colon_cue(
-            text, c.start, c.end, c.cue_end, roles
-        ):
+        elif text.endswith(roles.only_following, 0, c.cue_end):
             continue
         name_start = _skip_separators(text, c.cue_end)
         if name_start - c.cue_end > _MAX_NAME_GAP:
             continue
-        # Words for people in general open everyday words too (用户高度评价, 顾客满意度, 老师谈话):
-        # right behind one, a name must end as given names do, or take an honorific.
-        if (
-            name_start == c.cue_end
-            and text.endswith(_GENERIC_CUES, 0, c.cue_end)
-            and not _ends_as_given_name(text, c.start, c.end)
-            and not text.startswith(following, c.end)
-        ):
-            continue
-        if roles.latin and _unlike_name_after_english_cue(text, c.start, c.end, c.cue_end, roles.latin):
+        if _unlike_name_after_cue(text, c, c.cue_end, name_start, roles):
             continue
         if c.start == name_start or (c.start < name_start and _has_name_dot(text, name_start, c.end)):
             ends_at.setdefault(name_start, []).append(c.end)
     return ends_at
 
 
-def _unlike_name_after_colon_cue(text: str, start: int, end: int, cue_end: int, roles: _CueRoles) -> bool:
-    """After a cue of one character and a colon alone (审批人：, 操作员:, not 收货人：), a name must
-    end as given names do: 审批人：周建华, but not 适用人：全体员工. A name joined by a middle dot
-    (审批人：艾力·托合提) ends as transliterations do."""
-    return (
+def _unlike_name_after_cue(text: str, c: _Span, cue_end: int, name_start: int, roles: _CueRoles) -> bool:
+    """Cue words that say less than 收货人 let only a span that ends as names do follow them:
+    - an English word, which greets or addresses more than names (Hi 高级会员, Hi Long time no
+      see): a romanised name is capitalised (Dear Li Na);
+    - one character and a colon alone (审批人：, 操作员:): 审批人：周建华, not 适用人：全体员工;
+    - a word for people in general right before the span, which opens everyday words too
+      (用户高度评价, 顾客满意度, 老师谈话), unless an honorific follows.
+    A Chinese name ends as given names do, or is joined by a middle dot (审批人：艾力·托合提)."""
+    if roles.latin and text[max(0, cue_end - 16) : cue_end].lower().endswith(roles.latin):
+        if _is_han(text[c.end - 1]):
+            return not _ends_as_given_name(text, c.start, c.end)
+        return not all(word[:1].isupper() for word in text[c.start : c.end].split())
+    if _ends_as_given_name(text, c.start, c.end):
+        return False
+    colon_alone = (
         bool(roles.colon)
         and text.endswith(roles.colon, 0, cue_end)
         and not text.endswith(roles.naming, 0, cue_end - 1)
-        and not _ends_as_given_name(text, start, end)
     )
-
-
-def _unlike_name_after_english_cue(
-    text: str, start: int, end: int, cue_end: int, latin: tuple[str, ...]
-) -> bool:
-    """English cue words greet or address more than names (Hi 高级会员, Hi Long time no see): after
-    one, a Chinese name ends as given names do and a romanised one is capitalised (Dear Li Na)."""
-    if not text[max(0, cue_end - 16) : cue_end].lower().endswith(latin):
-        return False
-    if _is_han(text[end - 1]):
-        return not _ends_as_given_name(text, start, end)
-    return not all(word[:1].isupper() for word in text[start:end].split())
+    generic = (
+        name_start == cue_end
+        and text.endswith(_GENERIC_CUES, 0, cue_end)
+        and not text.startswith(roles.following, c.end)
+    )
+    return colon_alone or generic
 
 
 def _ends_as_given_name(text: str, start: int, end: int) -> bool:
@@ -267,7 +259,7 @@ _NUMERALS = set("一二三四五六七八九十两兩")
 
 
 def refine_subject_name(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """Names opening a clause in a text that holds other PI (王芳住在…, 张伟，身份证…): the rule's
     clause boundary has placed each candidate between punctuation, a space or a word that opens a
@@ -304,20 +296,17 @@ def refine_subject_name(
 # that Chinese text with an English word in it (使用 iPhone 的用户) gives no such names.
 _LATIN_TEXT_MAX_HAN_RUN = 4
 _HAN_RUN = re.compile("[\u4e00-\u9fa5]+")
-_LEXICON_SETS: dict[tuple[str, ...], frozenset[str]] = {}  # built once per rule, not per leaf
 
 
 def refine_latin_text_name(
-    text: str, candidates: Sequence[_Span], keyed: bool, surnames: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, surnames: Collection[str]
 ) -> list[tuple[int, int]]:
     """Chinese names in English text (Thanks 薛小红!, 郭波 will pick up the package): each candidate
     holds a Han run and, on one side, a space and a Latin word (the rule's expressions consume
-    them). The name is the whole run: it opens with a surname (``surnames``: the rule's lexicon),
+    them). The name is the whole run: it opens with a surname (``surnames``: the rule's lexicon, a
+    set built once),
     its given name holds no stop character and ends as given names do, and the text is mostly
     Latin."""
-    lexicon = _LEXICON_SETS.get(tuple(surnames))
-    if lexicon is None:
-        lexicon = _LEXICON_SETS[tuple(surnames)] = frozenset(surnames)
     spans: set[tuple[int, int]] = set()
     checked = False
     for c in candidates:
@@ -330,8 +319,8 @@ def refine_latin_text_name(
             continue  # part of a longer Han run
         if end - start > _LATIN_TEXT_MAX_HAN_RUN or not all(_is_han(ch) for ch in text[start:end]):
             continue
-        surname = 2 if text[start : start + 2] in lexicon else 1
-        if end - start <= surname or (surname == 1 and text[start] not in lexicon):
+        surname = 2 if text[start : start + 2] in surnames else 1
+        if end - start <= surname or (surname == 1 and text[start] not in surnames):
             continue
         if text[start] in _WORDLIKE_SURNAMES or text[start : start + 2] in _NOT_NAMES:
             continue
@@ -451,7 +440,7 @@ def _with_postcode(text: str, end: int) -> int:
 
 
 def refine_address(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """Grow each anchor (a division name, or a cue word such as 地址：) to a whole address.
 
@@ -480,7 +469,7 @@ def refine_address(
 
 
 def refine_street_address(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """A road and house number with no division name before it (人民路735号): the address is
     grown from the road name itself over the building, unit and room that follow."""
@@ -508,7 +497,7 @@ _DIVISION_ENDS = frozenset("省市区县旗州")
 
 
 def refine_whole_leaf(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """Keyed blobs (a face template under ``face_feature``) are reported as the whole value; after a
     cue word, as the whole run that the match begins (the rule matches only a blob's first
@@ -524,7 +513,7 @@ _YEAR_MONTH = re.compile(r"((?:19|20)[0-9]{2})(?:年([0-9]{1,2})月|[-/.]([0-9]{
 
 
 def refine_born_date(
-    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Sequence[str]
+    text: str, candidates: Sequence[_Span], keyed: bool, cue_words: Collection[str]
 ) -> list[tuple[int, int]]:
     """A date followed by 生, "born" (男，汉族，1963年5月生): the span is the date, where 生 opens
     no other word (2020年10月1日生效 takes effect) and the date is a possible birth date."""
